@@ -1,0 +1,160 @@
+// Starts a real Gatehouse server for the browser test: a fresh data folder,
+// the first organisation created with `gatehouse setup`, and `gatehouse serve`
+// on a free port of 127.0.0.1.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface GatehouseOptions {
+  organization: string;
+  adminEmail: string;
+  adminPassword: string;
+}
+
+export interface GatehouseServer {
+  baseURL: string;
+  dataDir: string;
+  /** Everything the server wrote to stdout and stderr so far, for failure reports. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const STARTUP_TIMEOUT_MS = 60_000;
+const SETUP_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const MAX_OUTPUT_CHARS = 200_000;
+
+/** Returns the server binary: $GATEHOUSE_BIN, or ./gatehouse at the repository root. */
+function gatehouseBinary(): string {
+  const binary = process.env.GATEHOUSE_BIN ?? fileURLToPath(new URL('../gatehouse', import.meta.url));
+  if (!existsSync(binary)) {
+    throw new Error(
+      `Gatehouse binary not found at ${binary}. Build it with "npm run build && go build -o gatehouse ." or set GATEHOUSE_BIN.`,
+    );
+  }
+  return binary;
+}
+
+/** Environment for the child processes, without settings that would point them at another store or address. */
+function childEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('GATEHOUSE_')) delete env[name];
+  }
+  return env;
+}
+
+/** Finds a free TCP port on 127.0.0.1 by binding port 0 and releasing it. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port was assigned'))));
+    });
+  });
+}
+
+function collectOutput(child: ChildProcess): () => string {
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > MAX_OUTPUT_CHARS) output = output.slice(-MAX_OUTPUT_CHARS);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  return () => output;
+}
+
+/** Runs `gatehouse setup`, which reads the admin password as one line on stdin. */
+async function runSetup(binary: string, dataDir: string, options: GatehouseOptions): Promise<void> {
+  const args = ['setup', '--data', dataDir, '--org', options.organization, '--email', options.adminEmail];
+  const child = spawn(binary, args, { env: childEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const output = collectOutput(child);
+  child.stdin?.end(`${options.adminPassword}\n`);
+
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`"gatehouse ${args.join(' ')}" timed out after ${SETUP_TIMEOUT_MS} ms. Output:\n${output()}`));
+    }, SETUP_TIMEOUT_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  if (exitCode !== 0) {
+    throw new Error(`"gatehouse ${args.join(' ')}" failed with exit code ${exitCode}. Output:\n${output()}`);
+  }
+}
+
+async function waitForHealthy(baseURL: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`gatehouse serve exited with code ${child.exitCode} before it was healthy. Output:\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${baseURL}/healthz`);
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`GET ${baseURL}/healthz did not return 200 within ${STARTUP_TIMEOUT_MS} ms. Output:\n${output()}`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Creates the first organisation in a new data folder and serves it until `stop` is called. */
+export async function startGatehouse(options: GatehouseOptions): Promise<GatehouseServer> {
+  const binary = gatehouseBinary();
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-e2e-'));
+  try {
+    await runSetup(binary, dataDir, options);
+    const port = await freePort();
+    const baseURL = `http://127.0.0.1:${port}`;
+    const child = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`, '--data', dataDir], {
+      env: childEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = collectOutput(child);
+    try {
+      await waitForHealthy(baseURL, child, output);
+    } catch (error) {
+      await stopProcess(child);
+      throw error;
+    }
+    return {
+      baseURL,
+      dataDir,
+      output,
+      stop: async () => {
+        await stopProcess(child);
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

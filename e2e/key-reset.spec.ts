@@ -1,0 +1,225 @@
+// The story Gatehouse exists for: an admin generates a new key for a member, the
+// member's open session ends, the member sets up the new key at the next sign-in,
+// and from then on only the new key works. Runs against the real server binary.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, type Page, expect, test } from '@playwright/test';
+import { Authenticator } from './authenticator';
+import { type GatehouseServer, startGatehouse } from './gatehouse-server';
+
+const ORGANIZATION = 'Acme Test';
+const ADMIN = { email: 'admin@acme.test', password: 'admin-password-123' };
+const MEMBER = { email: 'member@acme.test', name: 'Mia Member', password: 'member-password-456' };
+const SESSION_ENDED_NOTICE = 'Your session has ended. Sign in again.';
+const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+let server: GatehouseServer;
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  server = await startGatehouse({
+    organization: ORGANIZATION,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+  });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+});
+
+test.afterAll(async ({}, testInfo) => {
+  if (!server) return;
+  if (testInfo.status !== testInfo.expectedStatus) console.log(`Gatehouse server output:\n${server.output()}`);
+  await server.stop();
+});
+
+interface Tab {
+  context: BrowserContext;
+  page: Page;
+  /** CSP violations and uncaught errors seen in this tab. */
+  problems: string[];
+}
+
+/** Opens a fresh browser context (its own cookies) with one page that records CSP violations. */
+async function openTab(browser: Browser): Promise<Tab> {
+  const context = await browser.newContext({ baseURL: server.baseURL });
+  // Init scripts run outside the page's CSP, so the listener itself cannot cause a violation.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline content'}`);
+    });
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' && /content security policy|CSP violation/i.test(text)) problems.push(text);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught error: ${error.message}`));
+  return { context, page, problems };
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Returns the enrolment key shown on the page, as the ungrouped base32 text in data-secret. */
+async function readKey(page: Page): Promise<string> {
+  const key = page.getByTestId('totp-secret');
+  await expect(key).toBeVisible();
+  const secret = await key.getAttribute('data-secret');
+  expect(secret, 'data-secret of the enrolment key').toMatch(/^[A-Z2-7]+=*$/);
+  // The visible text is the same key in groups of four, for typing.
+  expect((await key.textContent())?.replace(/\s+/g, '')).toBe(secret);
+  return secret as string;
+}
+
+/** Confirms the key shown on the enrolment page and returns to home after the recovery codes. */
+async function enroll(page: Page, phone: Authenticator, key: string): Promise<void> {
+  await page.getByLabel('Code from the app').fill(await phone.code(key));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
+  await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
+  await page.getByRole('button', { name: 'I have saved these codes' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+test('generate new key for a member', async ({ browser }) => {
+  const phone = new Authenticator();
+
+  // The admin signs in for the first time and must set up two-step verification.
+  const admin = await openTab(browser);
+  const adminPage = admin.page;
+  const loginResponse = await adminPage.goto('/login');
+  expect.soft(loginResponse?.headers()['content-security-policy'] ?? '', 'CSP header of index.html').toContain(
+    "script-src 'self'",
+  );
+  await screenshot(adminPage, 'sign-in');
+  await signIn(adminPage, ADMIN.email, ADMIN.password);
+  await expect(adminPage).toHaveURL(/\/enroll$/);
+  await expect(adminPage.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const adminKey = await readKey(adminPage);
+  await enroll(adminPage, phone, adminKey);
+  await expect(adminPage.getByText(`Signed in as`)).toContainText(ADMIN.email);
+  await expect(adminPage.getByRole('banner')).toContainText(ORGANIZATION);
+
+  // The admin creates a member in Organisation → Users.
+  await adminPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await expect(adminPage).toHaveURL(/\/org\/users$/);
+  await expect(adminPage.getByRole('cell', { name: ADMIN.email })).toBeVisible();
+  await adminPage.getByRole('button', { name: 'New user' }).click();
+  await adminPage.getByLabel('Email', { exact: true }).fill(MEMBER.email);
+  await adminPage.getByLabel('Name', { exact: true }).fill(MEMBER.name);
+  await adminPage.getByLabel('Role').selectOption('member');
+  await adminPage.getByLabel('Password', { exact: true }).fill(MEMBER.password);
+  await adminPage.getByRole('button', { name: 'Create user' }).click();
+  await expect(adminPage.getByText(`User ${MEMBER.email} was created.`)).toBeVisible();
+  const memberRow = adminPage.getByRole('row').filter({ hasText: MEMBER.email });
+  await expect(memberRow).toContainText('Member');
+  await expect(memberRow).toContainText('Off');
+  await screenshot(adminPage, 'users-list');
+
+  // The search box filters the list.
+  await adminPage.getByLabel('Search by name or email').fill('mia');
+  await expect(adminPage.getByRole('cell', { name: ADMIN.email })).toBeHidden();
+  await expect(adminPage.getByRole('cell', { name: MEMBER.email })).toBeVisible();
+
+  // The member signs in in a second browser, sets up a first key and lands on home.
+  const member = await openTab(browser);
+  const memberPage = member.page;
+  await signIn(memberPage, MEMBER.email, MEMBER.password);
+  await expect(memberPage).toHaveURL(/\/enroll$/);
+  const oldKey = await readKey(memberPage);
+  await enroll(memberPage, phone, oldKey);
+  await expect(memberPage.getByText('Signed in as')).toContainText(MEMBER.email);
+  // Members have no Users page in the navigation.
+  await expect(memberPage.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toHaveCount(0);
+
+  // The admin opens the member's page and generates a new key.
+  await adminPage.getByRole('link', { name: MEMBER.name }).click();
+  await expect(adminPage).toHaveURL(/\/org\/users\/\d+$/);
+  await expect(adminPage.getByRole('heading', { name: MEMBER.name })).toBeVisible();
+  await expect(adminPage.getByTestId('totp-status')).toHaveText('Active');
+  await screenshot(adminPage, 'user-page');
+  await adminPage.getByRole('button', { name: 'Generate new key' }).click();
+  const dialog = adminPage.getByRole('dialog', { name: 'Generate a new key?' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Reason (optional)').fill('Lost phone');
+  await dialog.getByRole('button', { name: 'Generate new key' }).click();
+
+  // On a slow run the admin's last code can be over 10 minutes old, so the server requires a fresh one.
+  const pending = adminPage.getByText('A new key is pending; the user will set it up at their next sign-in');
+  const stepUp = adminPage.getByRole('dialog', { name: 'Confirm it is you' });
+  await expect(pending.or(stepUp)).toBeVisible();
+  if (await stepUp.isVisible()) {
+    await stepUp.getByLabel('Code').fill(await phone.code(adminKey));
+    await stepUp.getByRole('button', { name: 'Continue' }).click();
+  }
+  await expect(pending).toBeVisible();
+  await expect(adminPage.getByTestId('totp-status')).toHaveText('Pending');
+
+  // The member's open tab notices through the session poll that the session ended.
+  await expect(memberPage).toHaveURL(/\/login$/, { timeout: 30_000 });
+  await expect(memberPage.getByText(SESSION_ENDED_NOTICE)).toBeVisible();
+
+  // Signing in with the password leads straight to enrolment of the new key.
+  await memberPage.getByLabel('Email', { exact: true }).fill(MEMBER.email);
+  await memberPage.getByLabel('Password', { exact: true }).fill(MEMBER.password);
+  await memberPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(memberPage).toHaveURL(/\/enroll$/);
+  const enrollNotifications = memberPage.locator('.enroll-notifications .notification');
+  await expect(enrollNotifications.first()).toBeVisible();
+  await expect(enrollNotifications.first()).toContainText(/two-step/i);
+  await expect(memberPage.getByText('delete the old Gatehouse entry')).toBeVisible();
+  await expect(memberPage.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const newKey = await readKey(memberPage);
+  expect(newKey).not.toBe(oldKey);
+  await screenshot(memberPage, 'enrollment');
+  await enroll(memberPage, phone, newKey);
+
+  // Home lists the reset notification as unread until it is marked read.
+  const unreadNotification = memberPage.locator('.notification.unread').first();
+  await expect(unreadNotification).toBeVisible();
+  await expect(memberPage.getByTestId('unread-count')).toBeVisible();
+  await screenshot(memberPage, 'home');
+  const unreadBefore = await memberPage.locator('.notification.unread').count();
+  await unreadNotification.getByRole('button', { name: 'Mark as read' }).click();
+  await expect(memberPage.locator('.notification.unread')).toHaveCount(unreadBefore - 1);
+
+  // In a third, fresh browser the old key is rejected and the new key works.
+  const third = await openTab(browser);
+  const thirdPage = third.page;
+  await signIn(thirdPage, MEMBER.email, MEMBER.password);
+  await expect(thirdPage).toHaveURL(/\/login\/code$/);
+  await screenshot(thirdPage, 'code');
+  await thirdPage.getByLabel('Code').fill(phone.currentCode(oldKey));
+  await thirdPage.getByRole('button', { name: 'Verify' }).click();
+  await expect(thirdPage.getByRole('alert')).toBeVisible();
+  await expect(thirdPage).toHaveURL(/\/login\/code$/);
+
+  // The code is typed with a space in the middle, as apps display it.
+  const newCode = await phone.code(newKey);
+  await thirdPage.getByLabel('Code').fill(`${newCode.slice(0, 3)} ${newCode.slice(3)}`);
+  await thirdPage.getByRole('button', { name: 'Verify' }).click();
+  await expect(thirdPage).toHaveURL(/\/$/);
+  await expect(thirdPage.getByText('Signed in as')).toContainText(MEMBER.email);
+
+  // The users list on a phone-sized screen, for the responsive layout.
+  await adminPage.setViewportSize({ width: 390, height: 844 });
+  await adminPage.getByRole('link', { name: 'All users' }).click();
+  await expect(adminPage.getByRole('cell', { name: MEMBER.email })).toBeVisible();
+  await screenshot(adminPage, 'users-list-phone');
+
+  for (const tab of [admin, member, third]) {
+    expect(tab.problems, 'CSP violations and uncaught errors').toEqual([]);
+    await tab.context.close();
+  }
+});
