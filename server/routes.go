@@ -1,0 +1,75 @@
+package server
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// maxBodyBytes caps every request body.
+const maxBodyBytes = 64 * 1024
+
+func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = handleError
+	extractor, err := ipExtractor(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	e.IPExtractor = extractor
+
+	e.Use(middleware.RequestID())
+	e.Use(logRequests)
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders(cfg.SecureCookies))
+	e.Use(middleware.BodyLimit("64K"))
+
+	e.GET("/healthz", s.health)
+
+	api := e.Group("/api", noStore)
+	api.GET("/setup", s.setupStatus)
+	api.POST("/setup", s.setup)
+
+	api.GET("/session", s.sessionState)
+	api.POST("/session", s.signIn)
+	api.DELETE("/session", s.signOut)
+	api.POST("/session/totp", s.verifyCode, s.requirePasswordStep)
+	api.POST("/session/recovery", s.verifyRecoveryCode, s.requirePasswordStep)
+	api.POST("/session/step-up", s.stepUp, s.requireAuthenticated)
+
+	api.GET("/me", s.me, s.requireAuthenticated)
+	api.GET("/me/enrollment", s.showEnrollment, s.requireEnrollmentAccess)
+	api.POST("/me/enrollment", s.confirmEnrollment, s.requireEnrollmentAccess)
+	api.GET("/me/notifications", s.listNotifications, s.requireAuthenticated)
+	api.POST("/me/notifications/:id/read", s.markNotificationRead, s.requireAuthenticated)
+
+	org := api.Group("/org", s.requireAuthenticated, s.requireAdmin)
+	org.GET("/users", s.listUsers)
+	org.POST("/users", s.createUser)
+	org.GET("/users/:id", s.showUser)
+	org.PATCH("/users/:id", s.updateUser)
+	org.POST("/users/:id/totp-key", s.generateKey)
+	org.GET("/audit", s.listAudit)
+
+	// Unknown API paths get a JSON 404 and never the app's index.html.
+	api.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
+
+	spa, err := newSPAHandler(assets)
+	if err != nil {
+		return nil, err
+	}
+	e.GET("/*", spa)
+	e.HEAD("/*", spa)
+	return e, nil
+}
+
+func (s *Server) health(c echo.Context) error {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
+		return newError(http.StatusServiceUnavailable, "The database does not answer.")
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

@@ -1,0 +1,382 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"gatehouse/server/auth"
+	"gatehouse/server/store"
+)
+
+// Sign-in states, as the API reports them.
+const (
+	stateSignedOut          = "signed_out"
+	stateTOTPRequired       = "totp_required"
+	stateEnrollmentRequired = "enrollment_required"
+	stateAuthenticated      = "authenticated"
+)
+
+type credentialsRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type codeRequest struct {
+	Code string `json:"code"`
+}
+
+type stateResponse struct {
+	State string `json:"state"`
+}
+
+// sessionState reports how far the request's session has signed in.
+func (s *Server) sessionState(c echo.Context) error {
+	v, err := s.loadVisitor(c)
+	if err != nil {
+		return err
+	}
+	state := stateSignedOut
+	switch {
+	case v.authenticated():
+		state = stateAuthenticated
+	case v.passwordStepOnly():
+		if state, err = s.nextStep(c.Request().Context(), v.user); err != nil {
+			return err
+		}
+	}
+	return c.JSON(http.StatusOK, stateResponse{State: state})
+}
+
+// signIn checks an email and password. Unknown emails go through the same
+// hash and the same answer as wrong passwords, so accounts can't be
+// enumerated.
+func (s *Server) signIn(c echo.Context) error {
+	var request credentialsRequest
+	if err := decodeJSON(c, &request); err != nil {
+		return err
+	}
+	if request.Email == "" || request.Password == "" {
+		return badRequest("Enter your email and password.")
+	}
+	if len(request.Password) > 4*auth.MaxPasswordLength {
+		return errWrongPassword
+	}
+	ctx := c.Request().Context()
+	ip := c.RealIP()
+	if err := s.checkThrottle(ctx, request.Email, ip); err != nil {
+		s.audit(c, "signin.throttled", nil, nil, "", request.Email)
+		return err
+	}
+
+	user, err := s.store.UserByEmail(ctx, request.Email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	hash := ""
+	if user != nil {
+		hash = user.PasswordHash
+	}
+	match, err := s.hasher.Verify(ctx, request.Password, hash)
+	if err != nil {
+		return s.hashError(err)
+	}
+	if !match {
+		detail := "wrong password"
+		if user == nil {
+			detail = "unknown email"
+		}
+		s.audit(c, "signin.failed", nil, user, detail, request.Email)
+		if err := s.recordFailure(ctx, request.Email, ip); err != nil {
+			return err
+		}
+		return errWrongPassword
+	}
+	if user.Disabled {
+		s.audit(c, "signin.failed", nil, user, "account disabled", "")
+		return errUserDisabled
+	}
+
+	state, err := s.nextStep(ctx, user)
+	if err != nil {
+		return err
+	}
+	if state == stateAuthenticated {
+		// The organisation does not require a second step of this user.
+		return s.completeSignIn(c, user, "password only")
+	}
+	if err := s.startSession(c, user, store.StagePassword); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, stateResponse{State: state})
+}
+
+// nextStep returns what a user who has given the right password must do
+// next, or errKeyExpired when an admin's new key lapsed before enrolment.
+func (s *Server) nextStep(ctx context.Context, user *store.User) (string, error) {
+	pending, err := s.store.KeyByStatus(ctx, user.ID, store.KeyPending)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return "", err
+	}
+	if pending != nil {
+		if pending.Origin == store.KeyFromReset && s.expired(pending) {
+			return "", errKeyExpired
+		}
+		if pending.Origin == store.KeyFromReset {
+			return stateEnrollmentRequired, nil
+		}
+	}
+
+	switch user.TOTPStatus {
+	case store.TOTPActive:
+		return stateTOTPRequired, nil
+	case store.TOTPPending:
+		// A self-started enrolment that was never confirmed.
+		return stateEnrollmentRequired, nil
+	}
+	org, err := s.store.OrganizationByID(ctx, user.OrganizationID)
+	if err != nil {
+		return "", err
+	}
+	if org.TwoFactorPolicy == store.PolicyAdminsOnly && user.Role != store.RoleAdmin {
+		return stateAuthenticated, nil
+	}
+	return stateEnrollmentRequired, nil
+}
+
+func (s *Server) expired(key *store.TOTPKey) bool {
+	return key.ExpiresAt != nil && !s.now().Before(*key.ExpiresAt)
+}
+
+// verifyCode is the second step: a code from the user's active key.
+func (s *Server) verifyCode(c echo.Context) error {
+	v := currentVisitor(c)
+	var request codeRequest
+	if err := decodeJSON(c, &request); err != nil {
+		return err
+	}
+	if err := s.requireActiveKeyStep(c.Request().Context(), v.user); err != nil {
+		return err
+	}
+	if err := s.checkCode(c, v.user, request.Code); err != nil {
+		return err
+	}
+	return s.completeSignIn(c, v.user, "authenticator code")
+}
+
+// requireActiveKeyStep returns errEnrollFirst unless the user's next step
+// is a code from an active key.
+func (s *Server) requireActiveKeyStep(ctx context.Context, user *store.User) error {
+	state, err := s.nextStep(ctx, user)
+	if err != nil {
+		return err
+	}
+	if state != stateTOTPRequired {
+		return errEnrollFirst
+	}
+	return nil
+}
+
+// checkCode accepts a code from the user's active key once: it must match
+// the current time step or a neighbour, and be of a later step than any
+// code accepted before. Failures count towards the sign-in throttle.
+func (s *Server) checkCode(c echo.Context, user *store.User, input string) error {
+	ctx := c.Request().Context()
+	code, err := auth.NormalizeCode(input)
+	if err != nil {
+		return badRequest("Enter the 6-digit code from your authenticator app, like 123456.")
+	}
+	if err := s.checkThrottle(ctx, user.Email, c.RealIP()); err != nil {
+		return err
+	}
+
+	key, err := s.store.KeyByStatus(ctx, user.ID, store.KeyActive)
+	if err != nil {
+		return err
+	}
+	secret, err := s.keys.DecryptTOTPSecret(user.ID, key.Secret)
+	if err != nil {
+		return err
+	}
+	step, ok, err := auth.MatchCode(secret, code, s.now())
+	if err != nil {
+		return err
+	}
+	fresh := false
+	if ok {
+		if fresh, err = s.store.UseStep(ctx, key.ID, step); err != nil {
+			return err
+		}
+	}
+	if fresh {
+		return nil
+	}
+
+	detail := "wrong code"
+	if ok {
+		detail = "reused code"
+	}
+	s.audit(c, "signin.failed", nil, user, detail, "")
+	if err := s.recordFailure(ctx, user.Email, c.RealIP()); err != nil {
+		return err
+	}
+	if ok {
+		return errReusedCode
+	}
+	return errWrongCode
+}
+
+// verifyRecoveryCode is the second step with a one-time recovery code.
+func (s *Server) verifyRecoveryCode(c echo.Context) error {
+	v := currentVisitor(c)
+	var request codeRequest
+	if err := decodeJSON(c, &request); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.requireActiveKeyStep(ctx, v.user); err != nil {
+		return err
+	}
+	code := auth.NormalizeRecoveryCode(request.Code)
+	if code == "" {
+		return badRequest("Enter a recovery code, like ABCDE-23456.")
+	}
+	if err := s.checkThrottle(ctx, v.user.Email, c.RealIP()); err != nil {
+		return err
+	}
+
+	used, err := s.store.UseRecoveryCode(ctx, v.user.ID, s.keys.HashRecoveryCode(code))
+	if err != nil {
+		return err
+	}
+	if !used {
+		s.audit(c, "signin.failed", nil, v.user, "wrong recovery code", "")
+		if err := s.recordFailure(ctx, v.user.Email, c.RealIP()); err != nil {
+			return err
+		}
+		return newError(http.StatusUnauthorized, "That recovery code is not correct or was used.")
+	}
+
+	left, err := s.store.CountUnusedRecoveryCodes(ctx, v.user.ID)
+	if err != nil {
+		return err
+	}
+	s.notify(ctx, v.user, recoveryCodeUsedMessage(left))
+	return s.completeSignIn(c, v.user, "recovery code")
+}
+
+// stepUp renews the second factor of a signed-in session, which sensitive
+// admin actions ask for.
+func (s *Server) stepUp(c echo.Context) error {
+	v := currentVisitor(c)
+	var request codeRequest
+	if err := decodeJSON(c, &request); err != nil {
+		return err
+	}
+	if v.user.TOTPStatus != store.TOTPActive {
+		return errEnrollFirst
+	}
+	if err := s.checkCode(c, v.user, request.Code); err != nil {
+		return err
+	}
+
+	now := s.now()
+	ctx := c.Request().Context()
+	if err := s.store.SetSecondFactorTime(ctx, v.record.IDHash, now); err != nil {
+		return err
+	}
+	if err := s.store.ResetThrottle(ctx, accountThrottleKey(v.user.Email)); err != nil {
+		return err
+	}
+	s.audit(c, "session.step_up", v.user, v.user, "", "")
+	return c.JSON(http.StatusOK, stateResponse{State: stateAuthenticated})
+}
+
+// completeSignIn turns the request's session into an authenticated one
+// under a new id, and clears the account's failure count.
+func (s *Server) completeSignIn(c echo.Context, user *store.User, how string) error {
+	if err := s.startSession(c, user, store.StageAuthenticated); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if err := s.store.ResetThrottle(ctx, accountThrottleKey(user.Email)); err != nil {
+		return err
+	}
+	s.audit(c, "signin.succeeded", user, user, how, "")
+	slog.Info("Signed in", "user_id", user.ID, "method", how, "client_ip", c.RealIP())
+	return c.JSON(http.StatusOK, stateResponse{State: stateAuthenticated})
+}
+
+// startSession gives the request a fresh session id at the given stage.
+// Any session the request had is replaced, so an id never carries over from
+// one privilege level to the next.
+func (s *Server) startSession(c echo.Context, user *store.User, stage string) error {
+	session, err := s.sessions.Get(c.Request(), sessionCookieName)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	record := &store.Session{
+		UserID:     user.ID,
+		Stage:      stage,
+		CreatedAt:  now,
+		LastSeenAt: now,
+		ClientIP:   c.RealIP(),
+		UserAgent:  cleanText(c.Request().UserAgent(), 300),
+	}
+	if stage == store.StagePassword {
+		record.ExpiresAt = now.Add(s.sessions.limits.HalfDone)
+	} else {
+		record.ExpiresAt = now.Add(s.sessions.limits.Idle)
+		record.SecondFactorAt = &now
+	}
+
+	if old, ok := session.Values[recordValue].(*store.Session); ok {
+		session.Values[replacedValue] = old.IDHash
+	}
+	session.Values[recordValue] = record
+	session.ID = ""
+	return session.Save(c.Request(), c.Response())
+}
+
+// signOut ends the request's session, if any.
+func (s *Server) signOut(c echo.Context) error {
+	session, err := s.sessions.Get(c.Request(), sessionCookieName)
+	if err != nil {
+		return err
+	}
+	if record, ok := session.Values[recordValue].(*store.Session); ok {
+		session.Values[replacedValue] = record.IDHash
+	}
+	session.Options.MaxAge = -1
+	if err := session.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, stateResponse{State: stateSignedOut})
+}
+
+func (s *Server) hashError(err error) error {
+	if errors.Is(err, auth.ErrBusy) {
+		return &apiError{
+			status:     http.StatusServiceUnavailable,
+			message:    "The server is busy. Try again in a moment.",
+			retryAfter: time.Second,
+		}
+	}
+	return err
+}
+
+// cleanText makes client-supplied text safe to store: valid UTF-8 with no
+// NUL bytes (PostgreSQL rejects both), at most maxBytes long.
+func cleanText(text string, maxBytes int) string {
+	if len(text) > maxBytes {
+		text = text[:maxBytes]
+	}
+	text = strings.ToValidUTF8(text, "")
+	return strings.ReplaceAll(text, "\x00", "")
+}

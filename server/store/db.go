@@ -1,0 +1,204 @@
+// Package store keeps Gatehouse's state in SQLite or PostgreSQL through GORM.
+//
+// Every piece of state that several instances must agree on (sessions, sign-in
+// throttles, the one-time-code guard, pending keys, notifications) lives here, so
+// instances behind one load balancer can share a PostgreSQL database.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the SQL database behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Errors the store returns for the caller to map to a response.
+var (
+	ErrNotFound  = errors.New("not found")
+	ErrDuplicate = errors.New("already exists")
+	ErrConflict  = errors.New("conflicting change")
+)
+
+// Store is the database handle. Reads go to reader and writes to writer; on
+// PostgreSQL both are the same pool.
+type Store struct {
+	dialect Dialect
+	writer  *gorm.DB
+	reader  *gorm.DB
+}
+
+// Open connects to dsn, or to DATA/gatehouse.db when dsn is empty, and applies
+// any schema migrations that the database has not seen yet.
+func Open(ctx context.Context, dataDir, dsn string) (*Store, error) {
+	var s *Store
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		s, err = openPostgres(dsn)
+	} else {
+		s, err = openSQLite(dataDir, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sqliteFile returns the file that dsn names: a plain path, a "sqlite://" or
+// "file:" URL, or DATA/gatehouse.db when dsn is empty.
+func sqliteFile(dataDir, dsn string) string {
+	if dsn == "" {
+		return filepath.Join(dataDir, "gatehouse.db")
+	}
+	for _, prefix := range []string{"sqlite://", "sqlite:", "file:"} {
+		dsn = strings.TrimPrefix(dsn, prefix)
+	}
+	if i := strings.IndexByte(dsn, '?'); i >= 0 {
+		dsn = dsn[:i]
+	}
+	return dsn
+}
+
+func openSQLite(dataDir, dsn string) (*Store, error) {
+	path := sqliteFile(dataDir, dsn)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create the data folder: %w", err)
+	}
+
+	// WAL lets readers run while one writer commits, and synchronous=NORMAL is
+	// safe under WAL (a power cut can lose the last commits, never corrupt the
+	// file). busy_timeout makes a second process, such as `gatehouse setup`
+	// beside a running server, wait for the write lock instead of failing.
+	pragmas := url.Values{}
+	for _, p := range []string{
+		"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)",
+		"foreign_keys(1)",
+	} {
+		pragmas.Add("_pragma", p)
+	}
+	readerDSN := "file:" + path + "?" + pragmas.Encode()
+	// Writers take the lock at BEGIN, so two writers queue on busy_timeout
+	// instead of one failing when it upgrades a read lock mid-transaction.
+	pragmas.Set("_txlock", "immediate")
+	writerDSN := "file:" + path + "?" + pragmas.Encode()
+
+	writer, err := gorm.Open(sqlite.Open(writerDSN), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
+	}
+	reader, err := gorm.Open(sqlite.Open(readerDSN), gormConfig())
+	if err != nil {
+		closeGorm(writer)
+		return nil, fmt.Errorf("open SQLite file %s: %w", path, err)
+	}
+
+	// SQLite allows one writer at a time: one connection serialises writes in
+	// this process without lock errors, while readers use their own pool.
+	if err := setPool(writer, 1); err != nil {
+		return nil, err
+	}
+	if err := setPool(reader, max(4, runtime.NumCPU()*2)); err != nil {
+		return nil, err
+	}
+	return &Store{dialect: SQLite, writer: writer, reader: reader}, nil
+}
+
+func openPostgres(dsn string) (*Store, error) {
+	db, err := gorm.Open(postgres.Open(dsn), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	if err := setPool(db, 20); err != nil {
+		return nil, err
+	}
+	return &Store{dialect: Postgres, writer: db, reader: db}, nil
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		PrepareStmt:            true,
+	}
+}
+
+func setPool(db *gorm.DB, open int) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	sqlDB.SetMaxOpenConns(open)
+	sqlDB.SetMaxIdleConns(open)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return nil
+}
+
+func closeGorm(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		if err := sqlDB.Close(); err != nil {
+			slog.Warn("Closing the database failed", "error", err)
+		}
+	}
+}
+
+// Dialect returns which SQL database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.reader.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes every connection.
+func (s *Store) Close() {
+	closeGorm(s.writer)
+	if s.reader != s.writer {
+		closeGorm(s.reader)
+	}
+}
+
+func (s *Store) read(ctx context.Context) *gorm.DB  { return s.reader.WithContext(ctx) }
+func (s *Store) write(ctx context.Context) *gorm.DB { return s.writer.WithContext(ctx) }
+
+// translate maps GORM's errors to the store's own.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return ErrDuplicate
+	default:
+		return err
+	}
+}

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// CreateNotification stores one notification.
+func (s *Store) CreateNotification(ctx context.Context, notification *Notification) error {
+	return s.write(ctx).Create(notification).Error
+}
+
+// Notifications returns the user's latest notifications, newest first; with
+// unreadOnly it keeps those not read yet.
+func (s *Store) Notifications(
+	ctx context.Context,
+	userID int64,
+	unreadOnly bool,
+	limit int,
+) ([]Notification, error) {
+	query := s.read(ctx).Where("user_id = ?", userID)
+	if unreadOnly {
+		query = query.Where("read_at IS NULL")
+	}
+	var notifications []Notification
+	err := query.Order("id DESC").Limit(limit).Find(&notifications).Error
+	return notifications, err
+}
+
+// CountUnread returns how many of the user's notifications are unread.
+func (s *Store) CountUnread(ctx context.Context, userID int64) (int64, error) {
+	var count int64
+	err := s.read(ctx).Model(&Notification{}).
+		Where("user_id = ? AND read_at IS NULL", userID).Count(&count).Error
+	return count, err
+}
+
+// MarkNotificationRead marks one of the user's notifications read and
+// returns it; another user's notification is ErrNotFound.
+func (s *Store) MarkNotificationRead(
+	ctx context.Context,
+	userID, id int64,
+	now time.Time,
+) (*Notification, error) {
+	err := s.write(ctx).Model(&Notification{}).
+		Where("id = ? AND user_id = ? AND read_at IS NULL", id, userID).
+		Update("read_at", now).Error
+	if err != nil {
+		return nil, err
+	}
+
+	var notification Notification
+	err = s.write(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&notification).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &notification, nil
+}

@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ErrLastAdmin is returned when a change would leave an organisation without
+// an enabled admin.
+var ErrLastAdmin = errors.New("the organisation's last admin")
+
+// ErrAlreadySetUp is returned by CreateFirstOrganization when any
+// organisation exists.
+var ErrAlreadySetUp = errors.New("an organisation already exists")
+
+// NormalizeEmail returns the form of an email address that the store keeps.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}
+
+// nameKey returns the form of a name that search compares against.
+func nameKey(name string) string {
+	return strings.ToLower(strings.TrimSpace(name))
+}
+
+// CreateOrganization creates an organisation and its first admin in one
+// transaction. The admin's Email and NameKey are normalised here.
+func (s *Store) CreateOrganization(ctx context.Context, org *Organization, admin *User) error {
+	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		return createOrganization(tx, org, admin)
+	}))
+}
+
+// CreateFirstOrganization does as CreateOrganization, but only while the
+// store has no organisation at all; otherwise it returns ErrAlreadySetUp.
+func (s *Store) CreateFirstOrganization(ctx context.Context, org *Organization, admin *User) error {
+	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		var count int64
+		if err := tx.Model(&Organization{}).Count(&count).Error; err != nil {
+			return err
+		}
+		if count > 0 {
+			return ErrAlreadySetUp
+		}
+		return createOrganization(tx, org, admin)
+	}))
+}
+
+func createOrganization(tx *gorm.DB, org *Organization, admin *User) error {
+	if org.TwoFactorPolicy == "" {
+		org.TwoFactorPolicy = PolicyEveryone
+	}
+	if org.PendingKeyHours == 0 {
+		org.PendingKeyHours = 72
+	}
+	if err := tx.Create(org).Error; err != nil {
+		return err
+	}
+
+	admin.OrganizationID = org.ID
+	admin.Role = RoleAdmin
+	return createUser(tx, admin)
+}
+
+func createUser(tx *gorm.DB, user *User) error {
+	user.Email = NormalizeEmail(user.Email)
+	user.Name = strings.TrimSpace(user.Name)
+	user.NameKey = nameKey(user.Name)
+	if user.TOTPStatus == "" {
+		user.TOTPStatus = TOTPOff
+	}
+	return tx.Create(user).Error
+}
+
+// CountOrganizations returns how many organisations exist.
+func (s *Store) CountOrganizations(ctx context.Context) (int64, error) {
+	var count int64
+	err := s.read(ctx).Model(&Organization{}).Count(&count).Error
+	return count, err
+}
+
+// OrganizationByID returns one organisation.
+func (s *Store) OrganizationByID(ctx context.Context, id int64) (*Organization, error) {
+	var org Organization
+	if err := s.read(ctx).Take(&org, id).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &org, nil
+}
+
+// CreateUser adds a user; it returns ErrDuplicate when the email is taken in
+// any organisation.
+func (s *Store) CreateUser(ctx context.Context, user *User) error {
+	return translate(createUser(s.write(ctx), user))
+}
+
+// UserByEmail returns the user with that email, in any organisation.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var user User
+	err := s.read(ctx).Where("email = ?", NormalizeEmail(email)).Take(&user).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &user, nil
+}
+
+// UserByID returns one user.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var user User
+	if err := s.read(ctx).Take(&user, id).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &user, nil
+}
+
+// UserInOrganization returns a user of orgID; a user of any other
+// organisation is ErrNotFound, exactly like a missing one.
+func (s *Store) UserInOrganization(ctx context.Context, orgID, userID int64) (*User, error) {
+	var user User
+	err := s.read(ctx).Where("id = ? AND organization_id = ?", userID, orgID).Take(&user).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &user, nil
+}
+
+// UserPage is one page of an organisation's users.
+type UserPage struct {
+	Users []User
+	Total int64
+}
+
+// ListUsers returns users of orgID ordered by email. A non-empty query keeps
+// users whose email or name starts with it, case-insensitively; both are
+// byte-wise range scans on an index, so a search never reads the whole table.
+func (s *Store) ListUsers(
+	ctx context.Context,
+	orgID int64,
+	query string,
+	offset, limit int,
+) (*UserPage, error) {
+	base := s.read(ctx).Model(&User{}).Where("organization_id = ?", orgID)
+	if query = strings.ToLower(strings.TrimSpace(query)); query != "" {
+		// U+10FFFF sorts after every character in UTF-8 byte order, so the
+		// range [query, query+U+10FFFF) holds exactly the strings that start
+		// with query.
+		upper := query + "\U0010FFFF"
+		base = base.Where("(email >= ? AND email < ?) OR (name_key >= ? AND name_key < ?)",
+			query, upper, query, upper)
+	}
+
+	page := &UserPage{}
+	if err := base.Session(&gorm.Session{}).Count(&page.Total).Error; err != nil {
+		return nil, err
+	}
+	err := base.Order("email").Offset(offset).Limit(limit).Find(&page.Users).Error
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// UserChange holds the fields an admin may change; nil leaves one as it is.
+type UserChange struct {
+	Name     *string
+	Role     *string
+	Disabled *bool
+}
+
+// UpdateUser applies change to a user of orgID. It returns ErrLastAdmin when
+// the change would leave the organisation with no enabled admin, and revokes
+// every session of a user it disables.
+func (s *Store) UpdateUser(
+	ctx context.Context,
+	orgID, userID int64,
+	change UserChange,
+) (*User, error) {
+	var user User
+	err := s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		// Locking the organisation row serialises admin changes within it, so
+		// two admins can't demote each other at the same moment.
+		var org Organization
+		err := tx.Clauses(lockForUpdate(s.dialect)...).Take(&org, orgID).Error
+		if err != nil {
+			return err
+		}
+		err = tx.Where("id = ? AND organization_id = ?", userID, orgID).Take(&user).Error
+		if err != nil {
+			return err
+		}
+
+		losesAdmin := user.Role == RoleAdmin && !user.Disabled &&
+			((change.Role != nil && *change.Role != RoleAdmin) ||
+				(change.Disabled != nil && *change.Disabled))
+		if losesAdmin {
+			if err := requireAnotherAdmin(tx, orgID, userID); err != nil {
+				return err
+			}
+		}
+
+		updates := map[string]any{"updated_at": time.Now().UTC()}
+		if change.Name != nil {
+			updates["name"] = strings.TrimSpace(*change.Name)
+			updates["name_key"] = nameKey(*change.Name)
+		}
+		if change.Role != nil {
+			updates["role"] = *change.Role
+		}
+		if change.Disabled != nil {
+			updates["disabled"] = *change.Disabled
+		}
+		if err := tx.Model(&user).Updates(updates).Error; err != nil {
+			return err
+		}
+		if change.Disabled != nil && *change.Disabled {
+			if err := tx.Where("user_id = ?", userID).Delete(&Session{}).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Take(&user, userID).Error
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &user, nil
+}
+
+func requireAnotherAdmin(tx *gorm.DB, orgID, userID int64) error {
+	var others int64
+	err := tx.Model(&User{}).
+		Where("organization_id = ? AND role = ? AND NOT disabled AND id <> ?",
+			orgID, RoleAdmin, userID).
+		Count(&others).Error
+	if err != nil {
+		return err
+	}
+	if others == 0 {
+		return ErrLastAdmin
+	}
+	return nil
+}
+
+// SetPassword replaces a user's password hash and revokes their sessions,
+// except the one whose hash is keepSession (empty keeps none).
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash, keepSession string) error {
+	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		result := tx.Model(&User{}).Where("id = ?", userID).
+			Updates(map[string]any{"password_hash": hash, "updated_at": time.Now().UTC()})
+		if result.Error != nil {
+			return result.Error
+		}
+		if result.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return tx.Where("user_id = ? AND id_hash <> ?", userID, keepSession).
+			Delete(&Session{}).Error
+	}))
+}
+
+// lockForUpdate returns a FOR UPDATE clause on PostgreSQL. SQLite has no row
+// locks and needs none, because its writer transactions run one at a time.
+func lockForUpdate(dialect Dialect) []clause.Expression {
+	if dialect == Postgres {
+		return []clause.Expression{clause.Locking{Strength: "UPDATE"}}
+	}
+	return nil
+}
