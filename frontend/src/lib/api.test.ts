@@ -185,10 +185,18 @@ describe('describeError', () => {
     expect(describeError(new ApiError(429, 'Slow down.', {}, 45))).toBe('Too many attempts. Try again in 45 seconds.');
   });
 
-  it('rounds a partial minute up and uses the singular', () => {
-    expect(describeError(new ApiError(429, 'Slow down.', {}, 61))).toBe('Too many attempts. Try again in 2 minutes.');
-    expect(describeError(new ApiError(429, 'Slow down.', {}, 60))).toBe('Too many attempts. Try again in 1 minute.');
+  it('shows waits under two minutes in seconds', () => {
+    expect(describeError(new ApiError(429, 'Slow down.', {}, 90))).toBe('Too many attempts. Try again in 90 seconds.');
+    expect(describeError(new ApiError(429, 'Slow down.', {}, 119))).toBe('Too many attempts. Try again in 119 seconds.');
+  });
+
+  it('rounds a partial minute up', () => {
+    expect(describeError(new ApiError(429, 'Slow down.', {}, 121))).toBe('Too many attempts. Try again in 3 minutes.');
+  });
+
+  it('uses the singular for one second', () => {
     expect(describeError(new ApiError(429, 'Slow down.', {}, 1))).toBe('Too many attempts. Try again in 1 second.');
+    expect(describeError(new ApiError(429, 'Slow down.', {}, 0))).toBe('Too many attempts. Try again in 1 second.');
   });
 
   it('shows the server sentence of a 429 without Retry-After', () => {

@@ -30,8 +30,9 @@ const en = {
   requestFailed: (status: number) => `The request failed (HTTP ${status}). Try again.`,
   sessionEnded: 'Your session has ended. Sign in again.',
   signedOut: 'You have signed out.',
+  // Waits under two minutes are shown in seconds, so "90 seconds" is not rounded up to "2 minutes".
   tooManyAttempts: (seconds: number) =>
-    seconds >= 60
+    seconds >= 120
       ? `Too many attempts. Try again in ${plural(Math.ceil(seconds / 60), 'minute', 'minutes')}.`
       : `Too many attempts. Try again in ${plural(Math.max(seconds, 1), 'second', 'seconds')}.`,
   formatDate: (iso: string) => {
