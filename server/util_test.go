@@ -1,0 +1,46 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gatehouse/server/auth"
+	"gatehouse/server/internal/qrtest"
+)
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func contains(s, part string) bool { return strings.Contains(s, part) }
+
+func codeAt(t *testing.T, secret string, at time.Time) (string, error) {
+	t.Helper()
+	return auth.CodeAt(secret, at)
+}
+
+// setSessionCookie puts a session cookie of the caller's choice in the jar.
+func (c *client) setSessionCookie(value string) {
+	request, _ := http.NewRequest(http.MethodGet, c.env.http.URL, nil)
+	c.jar.SetCookies(request.URL, []*http.Cookie{{Name: sessionCookieName, Value: value, Path: "/"}})
+}
+
+// decodeQR reads the text of a QR code PNG in a data: URL.
+func decodeQR(t *testing.T, dataURL string) string {
+	t.Helper()
+	text, err := qrtest.DecodeDataURL(dataURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
