@@ -1,6 +1,6 @@
-// Starts a real Gatehouse server for the browser test: a fresh data folder,
-// the first organisation created with `gatehouse setup`, and `gatehouse serve`
-// on a free port of 127.0.0.1.
+// Starts a real Gatehouse server for the browser tests: a fresh data folder,
+// optionally the first organisation created with `gatehouse setup`, and
+// `gatehouse serve` on a free port of 127.0.0.1.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface GatehouseOptions {
+export interface SetupOptions {
   organization: string;
   adminEmail: string;
   adminPassword: string;
@@ -21,6 +21,8 @@ export interface GatehouseServer {
   dataDir: string;
   /** Everything the server wrote to stdout and stderr so far, for failure reports. */
   output(): string;
+  /** The one-time setup link that `serve` logs when the store has no organisation, or null. */
+  setupLink(): string | null;
   stop(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ function collectOutput(child: ChildProcess): () => string {
 }
 
 /** Runs `gatehouse setup`, which reads the admin password as one line on stdin. */
-async function runSetup(binary: string, dataDir: string, options: GatehouseOptions): Promise<void> {
+async function runSetup(binary: string, dataDir: string, options: SetupOptions): Promise<void> {
   const args = ['setup', '--data', dataDir, '--org', options.organization, '--email', options.adminEmail];
   const child = spawn(binary, args, { env: childEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] });
   const output = collectOutput(child);
@@ -125,12 +127,15 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Creates the first organisation in a new data folder and serves it until `stop` is called. */
-export async function startGatehouse(options: GatehouseOptions): Promise<GatehouseServer> {
+/**
+ * Serves a new data folder until `stop` is called. With `setup`, the first organisation is
+ * created by the command line first. Without it, the server starts empty and logs a setup link.
+ */
+export async function startGatehouse(setup?: SetupOptions): Promise<GatehouseServer> {
   const binary = gatehouseBinary();
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-e2e-'));
   try {
-    await runSetup(binary, dataDir, options);
+    if (setup) await runSetup(binary, dataDir, setup);
     const port = await freePort();
     const baseURL = `http://127.0.0.1:${port}`;
     const child = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`, '--data', dataDir], {
@@ -148,6 +153,10 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
       baseURL,
       dataDir,
       output,
+      setupLink: () => {
+        const token = /\/setup#token=([A-Za-z0-9_-]+)/.exec(output())?.[1];
+        return token === undefined ? null : `${baseURL}/setup#token=${token}`;
+      },
       stop: async () => {
         await stopProcess(child);
         await rm(dataDir, { recursive: true, force: true });

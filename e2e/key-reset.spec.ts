@@ -2,18 +2,15 @@
 // member's open session ends, the member sets up the new key at the next sign-in,
 // and from then on only the new key works. Runs against the real server binary.
 
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { Authenticator } from './authenticator';
 import { type GatehouseServer, startGatehouse } from './gatehouse-server';
+import { enroll, openTab, prepareScreenshots, readKey, screenshot, signIn } from './helpers';
 
 const ORGANIZATION = 'Acme Test';
 const ADMIN = { email: 'admin@acme.test', password: 'admin-password-123' };
 const MEMBER = { email: 'member@acme.test', name: 'Mia Member', password: 'member-password-456' };
 const SESSION_ENDED_NOTICE = 'Your session has ended. Sign in again.';
-const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
 let server: GatehouseServer;
 
@@ -24,7 +21,7 @@ test.beforeAll(async () => {
     adminEmail: ADMIN.email,
     adminPassword: ADMIN.password,
   });
-  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await prepareScreenshots();
 });
 
 test.afterAll(async ({}, testInfo) => {
@@ -33,70 +30,11 @@ test.afterAll(async ({}, testInfo) => {
   await server.stop();
 });
 
-interface Tab {
-  context: BrowserContext;
-  page: Page;
-  /** CSP violations and uncaught errors seen in this tab. */
-  problems: string[];
-}
-
-/** Opens a fresh browser context (its own cookies) with one page that records CSP violations. */
-async function openTab(browser: Browser): Promise<Tab> {
-  const context = await browser.newContext({ baseURL: server.baseURL });
-  // Init scripts run outside the page's CSP, so the listener itself cannot cause a violation.
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline content'}`);
-    });
-  });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    const text = message.text();
-    if (message.type() === 'error' && /content security policy|CSP violation/i.test(text)) problems.push(text);
-  });
-  page.on('pageerror', (error) => problems.push(`uncaught error: ${error.message}`));
-  return { context, page, problems };
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** Returns the enrolment key shown on the page, as the ungrouped base32 text in data-secret. */
-async function readKey(page: Page): Promise<string> {
-  const key = page.getByTestId('totp-secret');
-  await expect(key).toBeVisible();
-  const secret = await key.getAttribute('data-secret');
-  expect(secret, 'data-secret of the enrolment key').toMatch(/^[A-Z2-7]+=*$/);
-  // The visible text is the same key in groups of four, for typing.
-  expect((await key.textContent())?.replace(/\s+/g, '')).toBe(secret);
-  return secret as string;
-}
-
-/** Confirms the key shown on the enrolment page and returns to home after the recovery codes. */
-async function enroll(page: Page, phone: Authenticator, key: string): Promise<void> {
-  await page.getByLabel('Code from the app').fill(await phone.code(key));
-  await page.getByRole('button', { name: 'Confirm' }).click();
-  await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
-  await expect(page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
-  await page.getByRole('button', { name: 'I have saved these codes' }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
-
 test('generate new key for a member', async ({ browser }) => {
   const phone = new Authenticator();
 
   // The admin signs in for the first time and must set up two-step verification.
-  const admin = await openTab(browser);
+  const admin = await openTab(browser, server.baseURL);
   const adminPage = admin.page;
   const loginResponse = await adminPage.goto('/login');
   expect.soft(loginResponse?.headers()['content-security-policy'] ?? '', 'CSP header of index.html').toContain(
@@ -133,7 +71,7 @@ test('generate new key for a member', async ({ browser }) => {
   await expect(adminPage.getByRole('cell', { name: MEMBER.email })).toBeVisible();
 
   // The member signs in in a second browser, sets up a first key and lands on home.
-  const member = await openTab(browser);
+  const member = await openTab(browser, server.baseURL);
   const memberPage = member.page;
   await signIn(memberPage, MEMBER.email, MEMBER.password);
   await expect(memberPage).toHaveURL(/\/enroll$/);
@@ -195,7 +133,7 @@ test('generate new key for a member', async ({ browser }) => {
   await expect(memberPage.locator('.notification.unread')).toHaveCount(unreadBefore - 1);
 
   // In a third, fresh browser the old key is rejected and the new key works.
-  const third = await openTab(browser);
+  const third = await openTab(browser, server.baseURL);
   const thirdPage = third.page;
   await signIn(thirdPage, MEMBER.email, MEMBER.password);
   await expect(thirdPage).toHaveURL(/\/login\/code$/);

@@ -1,0 +1,79 @@
+// Page steps shared by the browser tests.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, type Page, expect } from '@playwright/test';
+import type { Authenticator } from './authenticator';
+
+const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+/** Creates e2e/screenshots/, where the tests save pictures of the main screens. */
+export async function prepareScreenshots(): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+}
+
+export interface Tab {
+  context: BrowserContext;
+  page: Page;
+  /** CSP violations and uncaught errors seen in this tab. */
+  problems: string[];
+}
+
+/** Opens a fresh browser context (its own cookies) with one page that records CSP violations. */
+export async function openTab(browser: Browser, baseURL: string): Promise<Tab> {
+  const context = await browser.newContext({ baseURL });
+  // Init scripts run outside the page's CSP, so the listener itself cannot cause a violation.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline content'}`);
+    });
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    const text = message.text();
+    if (message.type() === 'error' && /content security policy|CSP violation/i.test(text)) problems.push(text);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught error: ${error.message}`));
+  return { context, page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Returns the enrolment key shown on the page, as the ungrouped base32 text in data-secret. */
+export async function readKey(page: Page): Promise<string> {
+  const key = page.getByTestId('totp-secret');
+  await expect(key).toBeVisible();
+  const secret = await key.getAttribute('data-secret');
+  expect(secret, 'data-secret of the enrolment key').toMatch(/^[A-Z2-7]+=*$/);
+  // The visible text is the same key in groups of four, for typing.
+  expect((await key.textContent())?.replace(/\s+/g, '')).toBe(secret);
+  return secret as string;
+}
+
+/**
+ * Confirms the key shown on the enrolment page, goes on to home past the recovery codes,
+ * and returns those codes.
+ */
+export async function enroll(page: Page, phone: Authenticator, key: string): Promise<string[]> {
+  await page.getByLabel('Code from the app').fill(await phone.code(key));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
+  const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+  await expect(codes).toHaveCount(10);
+  const recoveryCodes = (await codes.allTextContents()).map((code) => code.trim());
+  await page.getByRole('button', { name: 'I have saved these codes' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  return recoveryCodes;
+}
