@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,3 +47,16 @@ func decodeQR(t *testing.T, dataURL string) string {
 	}
 	return text
 }
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
