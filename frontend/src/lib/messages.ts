@@ -6,16 +6,12 @@ function plural(count: number, singular: string, pluralForm: string): string {
 }
 
 const en = {
-  locale: 'en',
   appName: 'Gatehouse',
   skipToContent: 'Skip to content',
 
   // Shared
   loading: 'Loading…',
-  save: 'Save',
   cancel: 'Cancel',
-  close: 'Close',
-  copy: 'Copy',
   copied: 'Copied',
   copyFailed: 'Copying failed. Select the text and copy it by hand.',
   email: 'Email',
@@ -126,7 +122,6 @@ const en = {
   columnRole: 'Role',
   columnTwoStep: 'Two-step',
   columnDisabled: 'Disabled',
-  disabled: 'Disabled',
   newUser: 'New user',
   newUserTitle: 'New user',
   newUserSubmit: 'Create user',
