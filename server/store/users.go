@@ -270,3 +270,55 @@ func lockForUpdate(dialect Dialect) []clause.Expression {
 	}
 	return nil
 }
+
+// ImportUsers inserts many users of one organisation in batches of
+// batchSize rows per transaction, for seeding and migration. When
+// secretFor is not nil, each user also gets an active key with the
+// encrypted secret it returns for the user's new id.
+func (s *Store) ImportUsers(
+	ctx context.Context,
+	users []User,
+	batchSize int,
+	secretFor func(userID int64) ([]byte, error),
+) error {
+	for start := 0; start < len(users); start += batchSize {
+		batch := users[start:min(start+batchSize, len(users))]
+		err := s.write(ctx).Transaction(func(tx *gorm.DB) error {
+			return importBatch(tx, batch, secretFor)
+		})
+		if err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+func importBatch(tx *gorm.DB, batch []User, secretFor func(int64) ([]byte, error)) error {
+	now := time.Now().UTC()
+	for i := range batch {
+		batch[i].Email = NormalizeEmail(batch[i].Email)
+		batch[i].NameKey = nameKey(batch[i].Name)
+		if secretFor != nil {
+			batch[i].TOTPStatus = TOTPActive
+		} else if batch[i].TOTPStatus == "" {
+			batch[i].TOTPStatus = TOTPOff
+		}
+	}
+	if err := tx.Create(&batch).Error; err != nil {
+		return err
+	}
+	if secretFor == nil {
+		return nil
+	}
+
+	keys := make([]TOTPKey, len(batch))
+	for i, user := range batch {
+		secret, err := secretFor(user.ID)
+		if err != nil {
+			return err
+		}
+		keys[i] = TOTPKey{UserID: user.ID, Status: KeyActive, Secret: secret,
+			Origin: KeyFromEnrollment, CreatedAt: now, ActivatedAt: &now}
+	}
+	return tx.Create(&keys).Error
+}
