@@ -42,6 +42,7 @@ func (c *testClock) Advance(d time.Duration) {
 // testEnv is a real server over a real SQLite file, reached over HTTP.
 type testEnv struct {
 	t      *testing.T
+	dir    string
 	store  *store.Store
 	keys   *auth.Keyring
 	server *Server
@@ -63,7 +64,9 @@ func newTestEnv(t *testing.T) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	return newTestEnvOn(t, st)
+	env := newTestEnvOn(t, st)
+	env.dir = dir
+	return env
 }
 
 // newTestEnvOn starts a server on an open store.
@@ -87,6 +90,8 @@ func newTestEnvOn(t *testing.T, st *store.Store) *testEnv {
 	t.Cleanup(httpServer.Close)
 	return &testEnv{t: t, store: st, keys: keys, server: srv, http: httpServer, clock: clock}
 }
+
+func (e *testEnv) databaseFile() string { return filepath.Join(e.dir, "gatehouse.db") }
 
 // createOrg makes an organisation with an admin whose password is
 // testPassword, and returns the admin.

@@ -42,12 +42,15 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	api.POST("/session/step-up", s.stepUp, s.requireAuthenticated)
 
 	api.GET("/me", s.me, s.requireAuthenticated)
+	api.POST("/me/password", s.changePassword, s.requireAuthenticated)
 	api.GET("/me/enrollment", s.showEnrollment, s.requireEnrollmentAccess)
 	api.POST("/me/enrollment", s.confirmEnrollment, s.requireEnrollmentAccess)
 	api.GET("/me/notifications", s.listNotifications, s.requireAuthenticated)
 	api.POST("/me/notifications/:id/read", s.markNotificationRead, s.requireAuthenticated)
 
 	org := api.Group("/org", s.requireAuthenticated, s.requireAdmin)
+	org.GET("", s.showOrganization)
+	org.PATCH("", s.updateOrganization)
 	org.GET("/users", s.listUsers)
 	org.POST("/users", s.createUser)
 	org.GET("/users/:id", s.showUser)

@@ -202,3 +202,12 @@ func translate(err error) error {
 		return err
 	}
 }
+
+// Checkpoint copies SQLite's write-ahead log into the main file; on
+// PostgreSQL it does nothing.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	return s.write(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+}

@@ -322,3 +322,39 @@ func importBatch(tx *gorm.DB, batch []User, secretFor func(int64) ([]byte, error
 	}
 	return tx.Create(&keys).Error
 }
+
+// OrganizationChange holds the settings an admin may change; nil leaves one
+// as it is.
+type OrganizationChange struct {
+	Name            *string
+	TwoFactorPolicy *string
+	PendingKeyHours *int
+}
+
+// UpdateOrganization applies change and returns the organisation.
+func (s *Store) UpdateOrganization(
+	ctx context.Context,
+	orgID int64,
+	change OrganizationChange,
+) (*Organization, error) {
+	updates := map[string]any{}
+	if change.Name != nil {
+		updates["name"] = *change.Name
+	}
+	if change.TwoFactorPolicy != nil {
+		updates["two_factor_policy"] = *change.TwoFactorPolicy
+	}
+	if change.PendingKeyHours != nil {
+		updates["pending_key_hours"] = *change.PendingKeyHours
+	}
+	err := s.write(ctx).Model(&Organization{}).Where("id = ?", orgID).Updates(updates).Error
+	if err != nil {
+		return nil, err
+	}
+
+	var org Organization
+	if err := s.write(ctx).Take(&org, orgID).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &org, nil
+}

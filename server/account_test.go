@@ -1,0 +1,156 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+func TestChangePasswordRevokesOtherSessions(t *testing.T) {
+	env := newTestEnv(t)
+	c, admin, secret := env.enrolledAdmin("Acme", "admin@acme.test")
+	env.nextStep()
+	other := env.newClient()
+	other.signInFully(admin.Email, secret)
+
+	wrong := c.post("/api/me/password", map[string]string{
+		"current_password": "not it at all", "new_password": "a brand new passphrase"})
+	expectError(t, wrong, http.StatusUnauthorized)
+	weak := c.post("/api/me/password", map[string]string{
+		"current_password": testPassword, "new_password": "password1234"})
+	expectError(t, weak, http.StatusBadRequest)
+	expectStatus(t, other.get("/api/me"), http.StatusOK)
+
+	r := c.post("/api/me/password", map[string]string{
+		"current_password": testPassword, "new_password": "a brand new passphrase"})
+	expectStatus(t, r, http.StatusOK)
+	expectStatus(t, c.get("/api/me"), http.StatusOK)
+	expectError(t, other.get("/api/me"), http.StatusUnauthorized)
+
+	old := env.newClient().post("/api/session",
+		map[string]string{"email": admin.Email, "password": testPassword})
+	expectError(t, old, http.StatusUnauthorized)
+	fresh := env.newClient().post("/api/session",
+		map[string]string{"email": admin.Email, "password": "a brand new passphrase"})
+	expectStatus(t, fresh, http.StatusOK)
+}
+
+func TestOrganisationSettings(t *testing.T) {
+	env := newTestEnv(t)
+	c, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	memberClient, member, _ := env.enrolledMember(admin.OrganizationID, "ada@acme.test")
+
+	r := c.get("/api/org")
+	expectStatus(t, r, http.StatusOK)
+	if r.body["two_factor_policy"] != "all" || r.body["pending_key_hours"] != float64(72) {
+		t.Errorf("defaults = %s", r.raw)
+	}
+	expectError(t, memberClient.get("/api/org"), http.StatusForbidden)
+	for _, bad := range []map[string]any{{}, {"pending_key_hours": 0},
+		{"pending_key_hours": 721}, {"two_factor_policy": "nobody"}, {"name": ""}} {
+		expectError(t, c.call(http.MethodPatch, "/api/org", bad), http.StatusBadRequest)
+	}
+
+	r = c.call(http.MethodPatch, "/api/org", map[string]any{"pending_key_hours": 1})
+	expectStatus(t, r, http.StatusOK)
+	expectStatus(t, c.post("/api/org/users/"+itoa(member.ID)+"/totp-key", nil), http.StatusOK)
+	env.clock.Advance(61 * time.Minute)
+	late := env.newClient().post("/api/session",
+		map[string]string{"email": member.Email, "password": testPassword})
+	expectError(t, late, http.StatusForbidden)
+}
+
+func TestAdminsOnlyPolicyLetsMembersSkipEnrolment(t *testing.T) {
+	env := newTestEnv(t)
+	c, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	member := env.createMember(admin.OrganizationID, "ada@acme.test")
+	expectStatus(t, c.call(http.MethodPatch, "/api/org",
+		map[string]any{"two_factor_policy": "admins"}), http.StatusOK)
+
+	m := env.newClient()
+	if state := m.signInPassword(member.Email); state != stateAuthenticated {
+		t.Errorf("member state = %q, want authenticated", state)
+	}
+	expectStatus(t, m.get("/api/me"), http.StatusOK)
+	second := env.createMember(admin.OrganizationID, "boss@acme.test")
+	expectStatus(t, c.call(http.MethodPatch, "/api/org/users/"+itoa(second.ID),
+		map[string]any{"role": "admin"}), http.StatusOK)
+	if state := env.newClient().signInPassword(second.Email); state != stateEnrollmentRequired {
+		t.Errorf("new admin's state = %q, want enrollment_required", state)
+	}
+}
+
+// TestDatabaseHoldsNoSecretInClear reads the SQLite file itself after a
+// sign-up, a sign-in and a reset, looking for any secret in plain text.
+func TestDatabaseHoldsNoSecretInClear(t *testing.T) {
+	env := newTestEnv(t)
+	adminClient, admin, adminSecret := env.enrolledAdmin("Acme", "admin@acme.test")
+	member := env.createMember(admin.OrganizationID, "ada@acme.test")
+	c := env.newClient()
+	c.signInPassword(member.Email)
+	memberSecret, recovery := c.enroll()
+	cookie := c.sessionCookie()
+	expectStatus(t, adminClient.post("/api/org/users/"+itoa(member.ID)+"/totp-key", nil),
+		http.StatusOK)
+	c = env.newClient()
+	c.signInPassword(member.Email)
+	pendingSecret := c.get("/api/me/enrollment").body["secret"].(string)
+
+	dir := filepath.Dir(env.databaseFile())
+	if err := env.store.Checkpoint(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var contents []byte
+	entries, _ := os.ReadDir(dir)
+	for _, entry := range entries {
+		if strings.HasPrefix(entry.Name(), "gatehouse.db") {
+			data, err := os.ReadFile(filepath.Join(dir, entry.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			contents = append(contents, data...)
+		}
+	}
+	if !bytes.Contains(contents, []byte("ada@acme.test")) {
+		t.Fatal("the file does not even contain the email: the test reads the wrong file")
+	}
+	for name, value := range map[string]string{
+		"admin's key": adminSecret, "member's old key": memberSecret,
+		"member's pending key": pendingSecret, "recovery code": recovery[0],
+		"recovery code without dash": strings.ReplaceAll(recovery[0], "-", ""),
+		"password":                   testPassword, "session id": cookie,
+	} {
+		if bytes.Contains(contents, []byte(value)) {
+			t.Errorf("the database contains the %s in clear", name)
+		}
+	}
+}
+
+func FuzzDecodeJSON(f *testing.F) {
+	for _, seed := range []string{`{"email":"a@b.c","password":"x"}`, `{`, `[]`, `null`,
+		`{"email":1}`, `{"email":"a"}{"email":"b"}`, `{"extra":true}`, "\x00", `"str"`} {
+		f.Add(seed)
+	}
+	e := echo.New()
+	f.Fuzz(func(t *testing.T, body string) {
+		request, _ := http.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		request.Header.Set("Content-Type", "application/json")
+		c := e.NewContext(request, newRecorder())
+		var target credentialsRequest
+		err := decodeJSON(c, &target)
+		if err == nil {
+			return
+		}
+		status, _ := errorResponse(err, c)
+		if status < 400 || status >= 500 {
+			t.Fatalf("body %q: status %d, want a 4xx", body, status)
+		}
+	})
+}
