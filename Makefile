@@ -25,9 +25,17 @@ frontend: node_modules/.package-lock.json
 ## test: every test: Go (with the race detector), front-end unit tests, browser tests
 test: build test-go test-frontend test-e2e
 
+# With GATEHOUSE_TEST_POSTGRES set, the server tests run a second time on
+# PostgreSQL, and the tests of several instances on one database run too.
 test-go:
 	go vet ./...
 	go test -race -count=1 ./...
+	@if [ -n "$$GATEHOUSE_TEST_POSTGRES" ]; then \
+		echo "GATEHOUSE_TEST_STORE=postgres go test -race -count=1 ./server/"; \
+		GATEHOUSE_TEST_STORE=postgres go test -race -count=1 ./server/; \
+	else \
+		echo "Skipped the PostgreSQL run: GATEHOUSE_TEST_POSTGRES is not set."; \
+	fi
 
 test-frontend: node_modules/.package-lock.json
 	npm run check

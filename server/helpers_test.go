@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -56,10 +57,17 @@ var testAssets = fstest.MapFS{
 	"assets/app-1.css": {Data: []byte("body{}")},
 }
 
+// newTestEnv starts a server on a fresh SQLite file, or on a fresh
+// PostgreSQL schema when GATEHOUSE_TEST_STORE=postgres, so the same tests
+// prove both stores behave alike.
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(context.Background(), dir, filepath.Join(dir, "gatehouse.db"))
+	dsn := filepath.Join(dir, "gatehouse.db")
+	if os.Getenv("GATEHOUSE_TEST_STORE") == "postgres" {
+		dsn = postgresTestDSN(t)
+	}
+	st, err := store.Open(context.Background(), dir, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +75,24 @@ func newTestEnv(t *testing.T) *testEnv {
 	env := newTestEnvOn(t, st)
 	env.dir = dir
 	return env
+}
+
+// postgresTestDSN returns a DSN of a fresh schema on the server that
+// GATEHOUSE_TEST_POSTGRES names, and skips the test when it is unset.
+func postgresTestDSN(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("GATEHOUSE_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("GATEHOUSE_TEST_POSTGRES is not set, so there is no PostgreSQL server to " +
+			"test against; set it to a URL such as " +
+			"postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	}
+	dsn, drop, err := store.CreateTestSchema(context.Background(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	return dsn
 }
 
 // newTestEnvOn starts a server on an open store.
