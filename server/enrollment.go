@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"gatehouse/server/auth"
+	"gatehouse/server/notify"
 	"gatehouse/server/store"
 )
 
@@ -183,6 +184,7 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 		return err
 	}
 	s.notify(ctx, v.user, enrollmentConfirmedMessage)
+	s.queueEmail(ctx, notify.EnrollmentDone, v.user, 0)
 
 	if v.authenticated() {
 		if err := s.store.SetSecondFactorTime(ctx, v.record.IDHash, s.now()); err != nil {

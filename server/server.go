@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"gatehouse/server/auth"
+	"gatehouse/server/notify"
 	"gatehouse/server/store"
 )
 
@@ -34,6 +35,11 @@ type Config struct {
 	Argon2 auth.Argon2Params
 	// Now returns the current time; tests set it to move the clock.
 	Now func() time.Time
+	// Mailer, when set, emails users about resets, enrolments and used
+	// recovery codes; nil sends no email.
+	Mailer *notify.Sender
+	// BaseURL is the public address of Gatehouse, for links in emails.
+	BaseURL string
 }
 
 // Server is Gatehouse's HTTP application.
@@ -43,6 +49,8 @@ type Server struct {
 	hasher   *auth.Hasher
 	sessions *sessionStore
 	now      func() time.Time
+	mailer   *notify.Sender
+	baseURL  string
 	echo     *echo.Echo
 	handler  http.Handler
 
@@ -72,7 +80,9 @@ func New(cfg Config, st *store.Store, keys *auth.Keyring, assets fs.FS) (*Server
 		sessions: &sessionStore{
 			store: st, now: cfg.Now, limits: cfg.Sessions, secure: cfg.SecureCookies,
 		},
-		now: cfg.Now,
+		now:     cfg.Now,
+		mailer:  cfg.Mailer,
+		baseURL: cfg.BaseURL,
 	}
 	e, err := s.newEcho(cfg, assets)
 	if err != nil {

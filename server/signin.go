@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"gatehouse/server/auth"
+	"gatehouse/server/notify"
 	"gatehouse/server/store"
 )
 
@@ -267,6 +268,7 @@ func (s *Server) verifyRecoveryCode(c echo.Context) error {
 		return err
 	}
 	s.notify(ctx, v.user, recoveryCodeUsedMessage(left))
+	s.queueEmail(ctx, notify.RecoveryCodeUsed, v.user, left)
 	return s.completeSignIn(c, v.user, "recovery code")
 }
 

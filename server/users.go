@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"gatehouse/server/notify"
 	"gatehouse/server/store"
 )
 
@@ -266,13 +267,21 @@ func (s *Server) generateKey(c echo.Context) error {
 		return err
 	}
 	key.CreatedByID = &v.user.ID
+	email, err := s.composeEmail(notify.KeyReset, target, org, 0)
+	if err != nil {
+		return err
+	}
 	err = s.store.ResetKey(ctx, store.KeyReset{
 		Key:          key,
 		Notification: &store.Notification{Message: keyResetMessage, CreatedAt: s.now()},
 		Audit:        s.auditEvent(c, "totp.reset", v.user, target, reason, ""),
+		Email:        email,
 	})
 	if err != nil {
 		return err
+	}
+	if s.mailer != nil {
+		s.mailer.Wake()
 	}
 	return c.JSON(http.StatusOK, map[string]string{"totp_status": store.TOTPPending})
 }

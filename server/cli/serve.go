@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gatehouse/server"
+	"gatehouse/server/notify"
 )
 
 // ServeCmd runs the web server.
@@ -25,6 +26,9 @@ type ServeCmd struct {
 	TrustedProxies []string `sep:"," help:"CIDR networks whose X-Forwarded-For is believed."`
 	// Set when clients reach Gatehouse over HTTPS through a proxy.
 	SecureCookies bool `help:"Mark the session cookie Secure and send HSTS."`
+	// smtp://user:password@host:port (STARTTLS) or smtps://… (TLS).
+	SMTPURL  string `name:"smtp-url" help:"SMTP server for emails to users; none sends no email."`
+	SMTPFrom string `name:"smtp-from" help:"Sender address of the emails."`
 }
 
 // drainTimeout is how long a stopping server waits for requests in flight.
@@ -46,9 +50,18 @@ func (cmd *ServeCmd) Run(build Build) error {
 	if err != nil {
 		return err
 	}
+	var mailer *notify.Sender
+	if cmd.SMTPURL != "" {
+		if mailer, err = notify.NewSender(st, cmd.SMTPURL, cmd.SMTPFrom); err != nil {
+			return err
+		}
+		go mailer.Run(ctx)
+	}
 	srv, err := server.New(server.Config{
 		SecureCookies:  cmd.SecureCookies,
 		TrustedProxies: cmd.TrustedProxies,
+		Mailer:         mailer,
+		BaseURL:        strings.TrimSuffix(cmd.BaseURL, "/"),
 	}, st, keys, assets)
 	if err != nil {
 		return err

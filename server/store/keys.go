@@ -55,6 +55,8 @@ type KeyReset struct {
 	Key          *TOTPKey
 	Notification *Notification
 	Audit        *AuditEvent
+	// Email, when not nil, is queued in the same transaction.
+	Email *OutboxEmail
 }
 
 // ResetKey retires the user's active and pending keys, stores reset.Key as
@@ -92,6 +94,11 @@ func (s *Store) ResetKey(ctx context.Context, reset KeyReset) error {
 		reset.Notification.UserID = userID
 		if err := tx.Create(reset.Notification).Error; err != nil {
 			return err
+		}
+		if reset.Email != nil {
+			if err := enqueueEmail(tx, reset.Email); err != nil {
+				return err
+			}
 		}
 		return tx.Create(reset.Audit).Error
 	}))

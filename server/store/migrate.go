@@ -107,6 +107,23 @@ CREATE TABLE settings (
 	value TEXT NOT NULL
 );
 `,
+	// 2: emails waiting to be sent, so a mail server that is down delays
+	// them instead of failing the change that caused them.
+	`
+CREATE TABLE email_outbox (
+	id {id},
+	recipient TEXT NOT NULL,
+	subject TEXT NOT NULL,
+	text_body TEXT NOT NULL,
+	html_body TEXT NOT NULL,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at {time} NOT NULL,
+	last_error TEXT NOT NULL DEFAULT '',
+	created_at {time} NOT NULL,
+	sent_at {time}
+);
+CREATE INDEX email_outbox_due ON email_outbox (sent_at, next_attempt_at);
+`,
 }
 
 // columnTypes maps each placeholder in migrations to a dialect's SQL.
