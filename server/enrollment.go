@@ -195,6 +195,7 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 			return err
 		}
 		s.audit(c, "signin.succeeded", v.user, v.user, "new key confirmed", "")
+		s.metrics.signIns.WithLabelValues("success").Inc()
 	}
 	if err := s.store.ResetThrottle(ctx, accountThrottleKey(v.user.Email)); err != nil {
 		return err

@@ -24,11 +24,14 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 
 	e.Use(middleware.RequestID())
 	e.Use(logRequests)
+	e.Use(s.metrics.observe)
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders(cfg.SecureCookies))
 	e.Use(middleware.BodyLimit("64K"))
 
-	e.GET("/healthz", s.health)
+	e.GET("/healthz", s.alive)
+	e.GET("/readyz", s.ready)
+	e.GET("/metrics", s.metrics.handler())
 
 	api := e.Group("/api", noStore)
 	api.GET("/setup", s.setupStatus)
@@ -70,7 +73,15 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	return e, nil
 }
 
-func (s *Server) health(c echo.Context) error {
+// alive answers while the process serves requests, whatever the database
+// does, so a supervisor restarts Gatehouse only when it is truly stuck.
+func (s *Server) alive(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// ready answers 200 only while the database answers, so a load balancer
+// sends no traffic to an instance that can't serve it.
+func (s *Server) ready(c echo.Context) error {
 	if err := s.store.Ping(c.Request().Context()); err != nil {
 		return newError(http.StatusServiceUnavailable, "The database does not answer.")
 	}

@@ -50,6 +50,7 @@ type Server struct {
 	sessions *sessionStore
 	now      func() time.Time
 	mailer   *notify.Sender
+	metrics  *metrics
 	baseURL  string
 	echo     *echo.Echo
 	handler  http.Handler
@@ -82,6 +83,7 @@ func New(cfg Config, st *store.Store, keys *auth.Keyring, assets fs.FS) (*Server
 		},
 		now:     cfg.Now,
 		mailer:  cfg.Mailer,
+		metrics: newMetrics(),
 		baseURL: cfg.BaseURL,
 	}
 	e, err := s.newEcho(cfg, assets)

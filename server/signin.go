@@ -72,6 +72,7 @@ func (s *Server) signIn(c echo.Context) error {
 	ip := c.RealIP()
 	if err := s.checkThrottle(ctx, request.Email, ip); err != nil {
 		s.audit(c, "signin.throttled", nil, nil, "", request.Email)
+		s.metrics.throttled.Inc()
 		return err
 	}
 
@@ -93,6 +94,7 @@ func (s *Server) signIn(c echo.Context) error {
 			detail = "unknown email"
 		}
 		s.audit(c, "signin.failed", nil, user, detail, request.Email)
+		s.metrics.signIns.WithLabelValues("failure").Inc()
 		if err := s.recordFailure(ctx, request.Email, ip); err != nil {
 			return err
 		}
@@ -193,6 +195,7 @@ func (s *Server) checkCode(c echo.Context, user *store.User, input string) error
 		return badRequest("Enter the 6-digit code from your authenticator app, like 123456.")
 	}
 	if err := s.checkThrottle(ctx, user.Email, c.RealIP()); err != nil {
+		s.metrics.throttled.Inc()
 		return err
 	}
 
@@ -223,6 +226,8 @@ func (s *Server) checkCode(c echo.Context, user *store.User, input string) error
 		detail = "reused code"
 	}
 	s.audit(c, "signin.failed", nil, user, detail, "")
+	s.metrics.codeFailures.Inc()
+	s.metrics.signIns.WithLabelValues("failure").Inc()
 	if err := s.recordFailure(ctx, user.Email, c.RealIP()); err != nil {
 		return err
 	}
@@ -257,6 +262,8 @@ func (s *Server) verifyRecoveryCode(c echo.Context) error {
 	}
 	if !used {
 		s.audit(c, "signin.failed", nil, v.user, "wrong recovery code", "")
+		s.metrics.codeFailures.Inc()
+		s.metrics.signIns.WithLabelValues("failure").Inc()
 		if err := s.recordFailure(ctx, v.user.Email, c.RealIP()); err != nil {
 			return err
 		}
@@ -310,6 +317,7 @@ func (s *Server) completeSignIn(c echo.Context, user *store.User, how string) er
 		return err
 	}
 	s.audit(c, "signin.succeeded", user, user, how, "")
+	s.metrics.signIns.WithLabelValues("success").Inc()
 	slog.Info("Signed in", "user_id", user.ID, "method", how, "client_ip", c.RealIP())
 	return c.JSON(http.StatusOK, stateResponse{State: stateAuthenticated})
 }

@@ -280,6 +280,7 @@ func (s *Server) generateKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.metrics.keyResets.Inc()
 	if s.mailer != nil {
 		s.mailer.Wake()
 	}

@@ -30,6 +30,7 @@ type Commands struct {
 	Serve   ServeCmd   `cmd:"" help:"Run the web server."`
 	Setup   SetupCmd   `cmd:"" help:"Create an organisation and its first admin."`
 	User    UserCmd    `cmd:"" help:"Manage users from the command line."`
+	Backup  BackupCmd  `cmd:"" help:"Copy the SQLite database while the server runs."`
 	Version VersionCmd `cmd:"" help:"Print the version."`
 }
 

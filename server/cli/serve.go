@@ -29,6 +29,10 @@ type ServeCmd struct {
 	// smtp://user:password@host:port (STARTTLS) or smtps://… (TLS).
 	SMTPURL  string `name:"smtp-url" help:"SMTP server for emails to users; none sends no email."`
 	SMTPFrom string `name:"smtp-from" help:"Sender address of the emails."`
+	TLSCert  string `name:"tls-cert" help:"TLS certificate file (PEM); serves HTTPS with --tls-key."`
+	TLSKey   string `name:"tls-key" help:"TLS private key file (PEM)."`
+	// Profiling data reveals internals, so it is served on loopback only.
+	PprofAddr string `name:"pprof-addr" help:"Serve Go's pprof profiles on this loopback address."`
 }
 
 // drainTimeout is how long a stopping server waits for requests in flight.
@@ -38,6 +42,9 @@ const drainTimeout = 20 * time.Second
 // closes the store.
 func (cmd *ServeCmd) Run(build Build) error {
 	cmd.LogFlags.setUp()
+	if (cmd.TLSCert == "") != (cmd.TLSKey == "") {
+		return errors.New("set both --tls-cert and --tls-key, or neither")
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -58,7 +65,7 @@ func (cmd *ServeCmd) Run(build Build) error {
 		go mailer.Run(ctx)
 	}
 	srv, err := server.New(server.Config{
-		SecureCookies:  cmd.SecureCookies,
+		SecureCookies:  cmd.SecureCookies || cmd.TLSCert != "",
 		TrustedProxies: cmd.TrustedProxies,
 		Mailer:         mailer,
 		BaseURL:        strings.TrimSuffix(cmd.BaseURL, "/"),
@@ -75,6 +82,11 @@ func (cmd *ServeCmd) Run(build Build) error {
 		return err
 	}
 	go srv.CleanUp(ctx, 10*time.Minute)
+	if cmd.PprofAddr != "" {
+		if err := servePprof(cmd.PprofAddr); err != nil {
+			return err
+		}
+	}
 
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
@@ -85,7 +97,13 @@ func (cmd *ServeCmd) Run(build Build) error {
 		MaxHeaderBytes:    32 * 1024,
 	}
 	served := make(chan error, 1)
-	go func() { served <- httpServer.Serve(listener) }()
+	go func() {
+		if cmd.TLSCert != "" {
+			served <- httpServer.ServeTLS(listener, cmd.TLSCert, cmd.TLSKey)
+			return
+		}
+		served <- httpServer.Serve(listener)
+	}()
 	slog.Info("Gatehouse is listening", "addr", listener.Addr().String(),
 		"version", build.Version, "store", st.Dialect())
 

@@ -87,6 +87,13 @@ func openSQLite(dataDir, dsn string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the data folder: %w", err)
 	}
+	// SQLite creates its file with the process umask (often 0644) and gives
+	// the -wal and -shm files the same mode, so make it private first.
+	file, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open the SQLite file %s: %w", path, err)
+	}
+	file.Close()
 
 	// WAL lets readers run while one writer commits, and synchronous=NORMAL is
 	// safe under WAL (a power cut can lose the last commits, never corrupt the
@@ -210,4 +217,20 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 		return nil
 	}
 	return s.write(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+}
+
+// Backup writes a consistent copy of an SQLite database to path with
+// VACUUM INTO, which reads one snapshot while writers go on. PostgreSQL has
+// its own tools for this (pg_dump).
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.dialect != SQLite {
+		return errors.New("backup copies SQLite files; for PostgreSQL use pg_dump")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s exists already: choose a new file", path)
+	}
+	if err := s.reader.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+		return fmt.Errorf("copy the database to %s: %w", path, err)
+	}
+	return os.Chmod(path, 0o600)
 }
