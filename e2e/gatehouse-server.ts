@@ -118,6 +118,16 @@ async function waitForHealthy(baseURL: string, child: ChildProcess, output: () =
   throw new Error(`GET ${baseURL}/healthz did not return 200 within ${STARTUP_TIMEOUT_MS} ms. Output:\n${output()}`);
 }
 
+/** Fails fast when the binary was built without the SPA (for example before `npm run build`). */
+async function checkAppIsEmbedded(baseURL: string, binary: string): Promise<void> {
+  const html = await (await fetch(`${baseURL}/login`)).text();
+  if (!html.includes('id="app"')) {
+    throw new Error(
+      `${binary} serves no built web app at /login. Run "npm run build" and then "go build -o gatehouse ." again.`,
+    );
+  }
+}
+
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -145,6 +155,7 @@ export async function startGatehouse(setup?: SetupOptions): Promise<GatehouseSer
     const output = collectOutput(child);
     try {
       await waitForHealthy(baseURL, child, output);
+      await checkAppIsEmbedded(baseURL, binary);
     } catch (error) {
       await stopProcess(child);
       throw error;
