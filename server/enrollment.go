@@ -69,7 +69,7 @@ func (s *Server) showEnrollment(c echo.Context) error {
 		Secret:        secret,
 		OTPAuthURL:    url,
 		QRPNG:         qr,
-		PreviousKey:   len(retired) > 0,
+		PreviousKey:   len(retired) > 0 || user.TOTPStatus == store.TOTPActive,
 		ExpiresAt:     key.ExpiresAt,
 		Notifications: notificationResponses(unread),
 	})
@@ -167,13 +167,9 @@ func (s *Server) confirmEnrollment(c echo.Context) error {
 
 func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey, step int64) error {
 	ctx := c.Request().Context()
-	codes, err := auth.NewRecoveryCodes()
+	codes, hashes, err := s.newRecoveryCodes()
 	if err != nil {
 		return err
-	}
-	hashes := make([][]byte, len(codes))
-	for i, code := range codes {
-		hashes[i] = s.keys.HashRecoveryCode(auth.NormalizeRecoveryCode(code))
 	}
 	event := s.auditEvent(c, "totp.enrolled", v.user, v.user, "", "")
 	err = s.store.ConfirmKey(ctx, pending, step, hashes, event)

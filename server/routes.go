@@ -46,10 +46,15 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 
 	api.GET("/me", s.me, s.requireAuthenticated)
 	api.POST("/me/password", s.changePassword, s.requireAuthenticated)
+	api.POST("/me/totp-key", s.regenerateOwnKey, s.requireAuthenticated)
+	api.POST("/me/recovery-codes", s.replaceRecoveryCodes, s.requireAuthenticated)
+	api.GET("/me/sessions", s.listSessions, s.requireAuthenticated)
+	api.DELETE("/me/sessions/:id", s.revokeSession, s.requireAuthenticated)
 	api.GET("/me/enrollment", s.showEnrollment, s.requireEnrollmentAccess)
 	api.POST("/me/enrollment", s.confirmEnrollment, s.requireEnrollmentAccess)
 	api.GET("/me/notifications", s.listNotifications, s.requireAuthenticated)
 	api.POST("/me/notifications/:id/read", s.markNotificationRead, s.requireAuthenticated)
+	api.POST("/me/notifications/:id/report", s.reportNotification, s.requireEnrollmentAccess)
 
 	org := api.Group("/org", s.requireAuthenticated, s.requireAdmin)
 	org.GET("", s.showOrganization)
@@ -58,6 +63,7 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	org.POST("/users", s.createUser)
 	org.GET("/users/:id", s.showUser)
 	org.PATCH("/users/:id", s.updateUser)
+	org.DELETE("/users/:id", s.deleteUser)
 	org.POST("/users/:id/totp-key", s.generateKey)
 	org.GET("/audit", s.listAudit)
 

@@ -52,12 +52,12 @@ func (s *Server) listUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	query := strings.TrimSpace(c.QueryParam("q"))
-	if len(query) > maxQueryLength || !printable(query) {
-		return badRequest("The search must be at most 100 characters of text.")
+	filter, err := usersFilter(c)
+	if err != nil {
+		return err
 	}
 
-	result, err := s.store.ListUsers(c.Request().Context(), admin.OrganizationID, query,
+	result, err := s.store.ListUsers(c.Request().Context(), admin.OrganizationID, filter,
 		(page-1)*perPage, perPage)
 	if err != nil {
 		return err
@@ -69,6 +69,29 @@ func (s *Server) listUsers(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{
 		"users": users, "total": result.Total, "page": page, "per_page": perPage,
 	})
+}
+
+// usersFilter reads the q, status and role query parameters.
+func usersFilter(c echo.Context) (store.UserFilter, error) {
+	filter := store.UserFilter{
+		Query:  strings.TrimSpace(c.QueryParam("q")),
+		Status: c.QueryParam("status"),
+		Role:   c.QueryParam("role"),
+	}
+	if len(filter.Query) > maxQueryLength || !printable(filter.Query) {
+		return filter, badRequest("The search must be at most 100 characters of text.")
+	}
+	switch filter.Status {
+	case "", store.TOTPActive, store.TOTPPending, store.TOTPOff, store.StatusDisabled:
+	default:
+		return filter, badRequest(`status must be "active", "pending", "off" or "disabled".`)
+	}
+	if filter.Role != "" {
+		if err := validateRole(filter.Role); err != nil {
+			return filter, err
+		}
+	}
+	return filter, nil
 }
 
 // positiveQueryInt reads a whole-number query parameter between 1 and
@@ -272,15 +295,21 @@ func (s *Server) generateKey(c echo.Context) error {
 		return err
 	}
 	err = s.store.ResetKey(ctx, store.KeyReset{
-		Key:          key,
-		Notification: &store.Notification{Message: keyResetMessage, CreatedAt: s.now()},
-		Audit:        s.auditEvent(c, "totp.reset", v.user, target, reason, ""),
-		Email:        email,
+		Key: key,
+		Notification: &store.Notification{
+			Kind:      store.NotificationKeyReset,
+			Message:   keyResetMessage(v.user, s.now(), reason),
+			CreatedAt: s.now(),
+		},
+		Audit: s.auditEvent(c, "totp.reset", v.user, target, reason, ""),
+		Email: email,
 	})
 	if err != nil {
 		return err
 	}
 	s.metrics.keyResets.Inc()
+	s.notifyAdmins(ctx, target.OrganizationID, keyResetByAdminMessage(v.user, target, reason),
+		v.user.ID, target.ID)
 	if s.mailer != nil {
 		s.mailer.Wake()
 	}

@@ -44,7 +44,8 @@ func (cmd *ListUsersCmd) Run() error {
 	fmt.Fprintln(out, "ID\tEMAIL\tNAME\tROLE\tTWO-STEP\tDISABLED")
 	const pageSize = 500
 	for offset := 0; ; offset += pageSize {
-		page, err := st.ListUsers(ctx, cmd.OrgID, cmd.Query, offset, pageSize)
+		page, err := st.ListUsers(ctx, cmd.OrgID, store.UserFilter{Query: cmd.Query}, offset,
+			pageSize)
 		if err != nil {
 			return err
 		}

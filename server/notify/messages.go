@@ -23,6 +23,8 @@ type Message struct {
 	At      time.Time
 	// RecoveryCodesLeft is set for a recovery-code email.
 	RecoveryCodesLeft int64
+	// Alert is the text of an admin alert.
+	Alert string
 }
 
 // Kinds of email.
@@ -30,6 +32,7 @@ const (
 	KeyReset         = "key_reset"
 	EnrollmentDone   = "enrollment_confirmed"
 	RecoveryCodeUsed = "recovery_code_used"
+	AdminAlert       = "admin_alert"
 )
 
 type template struct {
@@ -39,6 +42,20 @@ type template struct {
 }
 
 var templates = map[string]template{
+	AdminAlert: {
+		subject: "Gatehouse alert for {{.Organization}}",
+		text: `Hello {{.Name}},
+
+{{.Alert}}
+
+Review the user's page and the audit log{{if .BaseURL}} at {{.BaseURL}}{{end}}.
+`,
+		html: `<p>Hello {{.Name}},</p>
+<p>{{.Alert}}</p>
+<p>Review the user's page and the audit log{{if .BaseURL}} at
+<a href="{{.BaseURL}}">{{.BaseURL}}</a>{{end}}.</p>
+`,
+	},
 	KeyReset: {
 		subject: "A new two-step key for your {{.Organization}} account",
 		text: `Hello {{.Name}},

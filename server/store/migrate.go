@@ -124,6 +124,13 @@ CREATE TABLE email_outbox (
 );
 CREATE INDEX email_outbox_due ON email_outbox (sent_at, next_attempt_at);
 `,
+	// 3: a notification's kind, so a key-reset notice can be reported as
+	// unexpected ("this wasn't me") once.
+	`
+ALTER TABLE notifications ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE notifications ADD COLUMN reported_at {time};
+CREATE INDEX users_org_role ON users (organization_id, role);
+`,
 }
 
 // columnTypes maps each placeholder in migrations to a dialect's SQL.

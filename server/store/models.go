@@ -121,12 +121,17 @@ type SignInThrottle struct {
 
 // Notification is an in-app message to one user.
 type Notification struct {
-	ID        int64
-	UserID    int64
-	Message   string
-	CreatedAt time.Time
-	ReadAt    *time.Time
+	ID         int64
+	UserID     int64
+	Kind       string
+	Message    string
+	CreatedAt  time.Time
+	ReadAt     *time.Time
+	ReportedAt *time.Time
 }
+
+// NotificationKeyReset is the kind of the notice about an admin's reset.
+const NotificationKeyReset = "key_reset"
 
 // AuditEvent records who did what to whom. Emails are copied so an event
 // still reads well after a user is deleted.

@@ -56,3 +56,22 @@ func (s *Store) MarkNotificationRead(
 	}
 	return &notification, nil
 }
+
+// MarkNotificationReported records that the user reported a notification as
+// unexpected. It returns false when it was reported before.
+func (s *Store) MarkNotificationReported(ctx context.Context, id int64, now time.Time) (bool, error) {
+	result := s.write(ctx).Model(&Notification{}).
+		Where("id = ? AND reported_at IS NULL", id).Update("reported_at", now)
+	return result.RowsAffected == 1, result.Error
+}
+
+// NotificationByID returns one of the user's notifications; another user's
+// is ErrNotFound.
+func (s *Store) NotificationByID(ctx context.Context, userID, id int64) (*Notification, error) {
+	var notification Notification
+	err := s.read(ctx).Where("id = ? AND user_id = ?", id, userID).Take(&notification).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &notification, nil
+}

@@ -135,17 +135,40 @@ type UserPage struct {
 	Total int64
 }
 
-// ListUsers returns users of orgID ordered by email. A non-empty query keeps
-// users whose email or name starts with it, case-insensitively; both are
-// byte-wise range scans on an index, so a search never reads the whole table.
+// UserFilter narrows a users list; empty fields keep every user.
+type UserFilter struct {
+	// Query keeps users whose email or name starts with it.
+	Query string
+	// Status is a two-step status (TOTPActive, TOTPPending, TOTPOff) or
+	// StatusDisabled.
+	Status string
+	Role   string
+}
+
+// StatusDisabled filters a users list to disabled accounts.
+const StatusDisabled = "disabled"
+
+// ListUsers returns users of orgID ordered by email. A query matches the
+// start of the email or name, case-insensitively; both are byte-wise range
+// scans on an index, so a search never reads the whole table.
 func (s *Store) ListUsers(
 	ctx context.Context,
 	orgID int64,
-	query string,
+	filter UserFilter,
 	offset, limit int,
 ) (*UserPage, error) {
 	base := s.read(ctx).Model(&User{}).Where("organization_id = ?", orgID)
-	if query = strings.ToLower(strings.TrimSpace(query)); query != "" {
+	switch filter.Status {
+	case "":
+	case StatusDisabled:
+		base = base.Where("disabled")
+	default:
+		base = base.Where("totp_status = ?", filter.Status)
+	}
+	if filter.Role != "" {
+		base = base.Where("role = ?", filter.Role)
+	}
+	if query := strings.ToLower(strings.TrimSpace(filter.Query)); query != "" {
 		// U+10FFFF sorts after every character in UTF-8 byte order, so the
 		// range [query, query+U+10FFFF) holds exactly the strings that start
 		// with query.
@@ -357,4 +380,71 @@ func (s *Store) UpdateOrganization(
 		return nil, translate(err)
 	}
 	return &org, nil
+}
+
+// Admins returns the enabled admins of an organisation.
+func (s *Store) Admins(ctx context.Context, orgID int64) ([]User, error) {
+	var admins []User
+	err := s.read(ctx).Where("organization_id = ? AND role = ? AND NOT disabled", orgID, RoleAdmin).
+		Order("id").Find(&admins).Error
+	return admins, err
+}
+
+// DeleteUser removes a user of orgID with their keys, codes, sessions and
+// notifications; audit events keep their copied email. It returns
+// ErrLastAdmin for the organisation's last enabled admin.
+func (s *Store) DeleteUser(ctx context.Context, orgID, userID int64) error {
+	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		var org Organization
+		err := tx.Clauses(lockForUpdate(s.dialect)...).Take(&org, orgID).Error
+		if err != nil {
+			return err
+		}
+		var user User
+		err = tx.Where("id = ? AND organization_id = ?", userID, orgID).Take(&user).Error
+		if err != nil {
+			return err
+		}
+		if user.Role == RoleAdmin && !user.Disabled {
+			if err := requireAnotherAdmin(tx, orgID, userID); err != nil {
+				return err
+			}
+		}
+		for _, table := range []any{&Session{}, &TOTPKey{}, &RecoveryCode{}, &Notification{}} {
+			if err := tx.Where("user_id = ?", userID).Delete(table).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Delete(&user).Error
+	}))
+}
+
+// ReplaceRecoveryCodes stores a fresh set of recovery code hashes for the
+// user, and the old codes stop working.
+func (s *Store) ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes [][]byte) error {
+	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		return replaceRecoveryCodes(tx, userID, hashes, time.Now().UTC())
+	}))
+}
+
+// UserSessions returns the user's sessions, most recently used first.
+func (s *Store) UserSessions(ctx context.Context, userID int64) ([]Session, error) {
+	var sessions []Session
+	err := s.read(ctx).Where("user_id = ?", userID).Order("last_seen_at DESC").
+		Find(&sessions).Error
+	return sessions, err
+}
+
+// DeleteUserSession removes one of the user's sessions; another user's is
+// ErrNotFound.
+func (s *Store) DeleteUserSession(ctx context.Context, userID int64, idHash string) error {
+	result := s.write(ctx).Where("user_id = ? AND id_hash = ?", userID, idHash).
+		Delete(&Session{})
+	if result.Error != nil {
+		return result.Error
+	}
+	if result.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
