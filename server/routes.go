@@ -37,6 +37,9 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	api.GET("/setup", s.setupStatus)
 	api.POST("/setup", s.setup)
 
+	api.POST("/invitations/show", s.showInvitation)
+	api.POST("/invitations/accept", s.acceptInvitation)
+
 	api.GET("/session", s.sessionState)
 	api.POST("/session", s.signIn)
 	api.DELETE("/session", s.signOut)

@@ -114,6 +114,9 @@ type createUserRequest struct {
 	Name     string `json:"name"`
 	Role     string `json:"role"`
 	Password string `json:"password"`
+	// Invite creates the user without a password and returns a one-time
+	// link with which they set one.
+	Invite bool `json:"invite"`
 }
 
 func (s *Server) createUser(c echo.Context) error {
@@ -135,6 +138,15 @@ func (s *Server) createUser(c echo.Context) error {
 	}
 	if err := validateRole(request.Role); err != nil {
 		return err
+	}
+	if request.Invite {
+		if request.Password != "" {
+			return badRequest("Send either a password or invite, not both.")
+		}
+		return s.createInvitedUser(c, &store.User{
+			OrganizationID: admin.OrganizationID, Email: email, Name: name,
+			Role: request.Role,
+		})
 	}
 	if err := validatePassword(request.Password, email, name); err != nil {
 		return err

@@ -131,6 +131,18 @@ ALTER TABLE notifications ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE notifications ADD COLUMN reported_at {time};
 CREATE INDEX users_org_role ON users (organization_id, role);
 `,
+	// 4: one-time invitation links with which a new user sets a password.
+	`
+CREATE TABLE invitations (
+	id {id},
+	user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	token_hash TEXT NOT NULL,
+	created_at {time} NOT NULL,
+	expires_at {time} NOT NULL,
+	used_at {time}
+);
+CREATE UNIQUE INDEX invitations_token ON invitations (token_hash);
+`,
 }
 
 // columnTypes maps each placeholder in migrations to a dialect's SQL.

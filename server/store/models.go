@@ -149,6 +149,17 @@ type AuditEvent struct {
 	CreatedAt      time.Time
 }
 
+// Invitation is a one-time link with which a new user sets their password.
+// TokenHash is the SHA-256 of the token in the link.
+type Invitation struct {
+	ID        int64
+	UserID    int64
+	TokenHash string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
 // Setting is a named value the store keeps for Gatehouse itself.
 type Setting struct {
 	Name  string `gorm:"primaryKey"`
