@@ -153,10 +153,14 @@ export async function startGatehouse(setup?: SetupOptions): Promise<GatehouseSer
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = collectOutput(child);
+    // Ends the server with the test worker even when afterAll never runs (a killed or crashed run).
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     try {
       await waitForHealthy(baseURL, child, output);
       await checkAppIsEmbedded(baseURL, binary);
     } catch (error) {
+      process.off('exit', killOnExit);
       await stopProcess(child);
       throw error;
     }
@@ -169,6 +173,7 @@ export async function startGatehouse(setup?: SetupOptions): Promise<GatehouseSer
         return token === undefined ? null : `${baseURL}/setup#token=${token}`;
       },
       stop: async () => {
+        process.off('exit', killOnExit);
         await stopProcess(child);
         await rm(dataDir, { recursive: true, force: true });
       },
