@@ -153,7 +153,8 @@ export async function startGatehouse(setup?: SetupOptions): Promise<GatehouseSer
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output = collectOutput(child);
-    // Ends the server with the test worker even when afterAll never runs (a killed or crashed run).
+    // Ends the server when the worker exits before afterAll runs, as on an interrupted run.
+    // NOTE: a worker killed with SIGKILL runs no exit handler, so its server stays up.
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     try {
