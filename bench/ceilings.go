@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/argon2"
+
+	"gatehouse/server/auth"
+)
+
+// bareEchoAddrEnv passes the listening address to the bare Echo child.
+const bareEchoAddrEnv = "GATEHOUSE_BENCH_ADDR"
+
+// bareEchoPath is the bare Echo server's only route besides /healthz.
+const bareEchoPath = "/ping"
+
+// ceilings are the upper bounds that Gatehouse's own figures are compared with.
+type ceilings struct {
+	argon2Workers int
+	argon2Rate    float64
+	bareEcho      *loadResult
+}
+
+// measureCeilings measures both ceilings, each for duration, one after the
+// other and before any Gatehouse server runs.
+func measureCeilings(ctx context.Context, duration time.Duration, tempDir string) (ceilings, error) {
+	result := ceilings{argon2Workers: runtime.NumCPU()}
+	var err error
+	if result.argon2Rate, err = measureArgon2(ctx, duration); err != nil {
+		return result, err
+	}
+	result.bareEcho, err = measureBareEcho(ctx, tempDir, duration)
+	return result, err
+}
+
+// measureArgon2 hashes with auth.DefaultArgon2 on runtime.NumCPU()
+// goroutines for duration and returns the hashes per second. Each goroutine
+// first hashes once unmeasured, so the heap has grown to its working size.
+func measureArgon2(ctx context.Context, duration time.Duration) (float64, error) {
+	params := auth.DefaultArgon2
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return 0, err
+	}
+	hash := func() {
+		argon2.IDKey([]byte("correct horse battery staple"), salt,
+			params.Iterations, params.MemoryKiB, params.Parallelism, 32)
+	}
+	var wait sync.WaitGroup
+	for range runtime.NumCPU() {
+		wait.Go(hash)
+	}
+	wait.Wait()
+
+	var hashes atomic.Int64
+	deadline := time.Now().Add(duration)
+	began := time.Now()
+	for range runtime.NumCPU() {
+		wait.Go(func() {
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				hash()
+				hashes.Add(1)
+			}
+		})
+	}
+	wait.Wait()
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	// The last hashes end after the deadline, so divide by the real time.
+	return float64(hashes.Load()) / time.Since(began).Seconds(), nil
+}
+
+// measureBareEcho starts this program as a bare Echo server in its own
+// process and drives it at concurrency 16 for duration.
+func measureBareEcho(ctx context.Context, tempDir string, duration time.Duration) (*loadResult, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find this program to start the bare Echo server: %w", err)
+	}
+	addr, err := freeLoopbackAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self)
+	cmd.Env = childEnv(childRoleEnv+"="+roleBareEcho, bareEchoAddrEnv+"="+addr)
+	child, _, err := startChild(ctx, "bare Echo server", cmd, addr,
+		filepath.Join(tempDir, "bare-echo.log"))
+	if err != nil {
+		return nil, err
+	}
+
+	result, err := runLoad(ctx, child.base, loadSpec{concurrency: 16, duration: duration}, nil,
+		func(ctx context.Context, w *worker) (outcome, error) {
+			return w.call(ctx, http.MethodGet, bareEchoPath, nil), nil
+		})
+	return result, errors.Join(err, child.stop())
+}
+
+// serveBareEcho runs the bare Echo server: one handler that returns a small
+// JSON object, with no middleware, until SIGTERM or SIGINT.
+func serveBareEcho() error {
+	addr := os.Getenv(bareEchoAddrEnv)
+	if addr == "" {
+		return errors.New(bareEchoAddrEnv + " is not set")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	type status struct {
+		Status string `json:"status"`
+	}
+	ok := func(c echo.Context) error { return c.JSON(http.StatusOK, status{Status: "ok"}) }
+	e.GET("/healthz", ok)
+	e.GET(bareEchoPath, ok)
+
+	// The timeouts match Gatehouse's own HTTP server.
+	server := &http.Server{
+		Addr:              addr,
+		Handler:           e,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	served := make(chan error, 1)
+	go func() { served <- server.ListenAndServe() }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return server.Shutdown(shutdownCtx)
+}
