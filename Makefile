@@ -51,5 +51,15 @@ release: frontend
 	GOOS=linux GOARCH=amd64 $(GO_BUILD) -o dist/gatehouse-linux-amd64 .
 	GOOS=linux GOARCH=arm64 $(GO_BUILD) -o dist/gatehouse-linux-arm64 .
 
+## bench: measure the server under load, about 10 minutes; writes bench/RESULTS.md
+bench: frontend
+	go run ./bench
+
+## bench-smoke: the benchmark with a few hundred users, in under a minute
+bench-smoke: frontend
+	go run ./bench -smoke
+
+.PHONY: bench bench-smoke
+
 clean:
 	rm -rf gatehouse dist frontend/dist test-results playwright-report
