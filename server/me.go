@@ -30,9 +30,12 @@ type meResponse struct {
 
 type notificationResponse struct {
 	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"`
 	Message   string    `json:"message"`
 	CreatedAt time.Time `json:"created_at"`
 	Read      bool      `json:"read"`
+	// Reported is whether the user said a key-reset notice was unexpected.
+	Reported bool `json:"reported"`
 }
 
 // How many notifications a list returns.
@@ -93,9 +96,11 @@ func notificationResponses(notifications []store.Notification) []notificationRes
 	for i, n := range notifications {
 		responses[i] = notificationResponse{
 			ID:        n.ID,
+			Kind:      n.Kind,
 			Message:   n.Message,
 			CreatedAt: n.CreatedAt,
 			Read:      n.ReadAt != nil,
+			Reported:  n.ReportedAt != nil,
 		}
 	}
 	return responses
