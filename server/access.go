@@ -123,7 +123,8 @@ func (s *Server) requireEnrollmentAccess(next echo.HandlerFunc) echo.HandlerFunc
 			return err
 		}
 		if state != stateEnrollmentRequired {
-			return newError(http.StatusForbidden, "Enter the code from your authenticator app first.")
+			return newError(http.StatusForbidden,
+				"Enter the code from your authenticator app first.")
 		}
 		return next(c)
 	}

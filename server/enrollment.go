@@ -133,7 +133,8 @@ func (s *Server) confirmEnrollment(c echo.Context) error {
 	}
 	code, err := auth.NormalizeCode(request.Code)
 	if err != nil {
-		return badRequest("Enter the 6-digit code that your authenticator app shows for the new key.")
+		return badRequest(
+			"Enter the 6-digit code that your authenticator app shows for the new key.")
 	}
 	ctx := c.Request().Context()
 	if err := s.checkThrottle(ctx, v.user.Email, c.RealIP()); err != nil {
@@ -142,7 +143,8 @@ func (s *Server) confirmEnrollment(c echo.Context) error {
 
 	pending, err := s.store.KeyByStatus(ctx, v.user.ID, store.KeyPending)
 	if errors.Is(err, store.ErrNotFound) {
-		return newError(http.StatusNotFound, "There is no key waiting to be set up. Reload the page.")
+		return newError(http.StatusNotFound,
+			"There is no key waiting to be set up. Reload the page.")
 	}
 	if err != nil {
 		return err

@@ -46,7 +46,8 @@ func newMetrics() *metrics {
 		}, []string{"method", "route", "status"}),
 	}
 	m.registry.MustRegister(m.signIns, m.codeFailures, m.throttled, m.keyResets, m.requests,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

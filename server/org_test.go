@@ -181,7 +181,8 @@ func TestLastAdminCannotBeDemotedOrDisabled(t *testing.T) {
 		http.StatusConflict)
 
 	second := env.createMember(admin.OrganizationID, "second@acme.test")
-	r := c.call(http.MethodPatch, "/api/org/users/"+itoa(second.ID), map[string]any{"role": "admin"})
+	r := c.call(http.MethodPatch, "/api/org/users/"+itoa(second.ID),
+		map[string]any{"role": "admin"})
 	expectStatus(t, r, http.StatusOK)
 	expectStatus(t, c.call(http.MethodPatch, path, map[string]any{"role": "member"}),
 		http.StatusOK)

@@ -231,7 +231,8 @@ func TestBreakGlassResetFromCommandLine(t *testing.T) {
 	env := newTestEnv(t)
 	_, admin, oldSecret := env.enrolledAdmin("Acme", "admin@acme.test")
 
-	if err := BreakGlassReset(context.Background(), env.store, env.keys, "ADMIN@acme.test"); err != nil {
+	ctx := context.Background()
+	if err := BreakGlassReset(ctx, env.store, env.keys, "ADMIN@acme.test"); err != nil {
 		t.Fatal(err)
 	}
 	c := env.newClient()
@@ -242,7 +243,7 @@ func TestBreakGlassResetFromCommandLine(t *testing.T) {
 	if newSecret == oldSecret {
 		t.Error("the break-glass reset kept the old key")
 	}
-	if err := BreakGlassReset(context.Background(), env.store, env.keys, "nobody@x.test"); err == nil {
+	if err := BreakGlassReset(ctx, env.store, env.keys, "nobody@x.test"); err == nil {
 		t.Error("a reset of an unknown email succeeded")
 	}
 }

@@ -283,7 +283,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	third := env.newClient()
 	third.signInPassword(admin.Email)
 	third.post("/api/session/recovery", map[string]string{"code": recovery[0]})
-	third.post("/api/session", map[string]string{"email": admin.Email, "password": "wrong password!"})
+	third.post("/api/session",
+		map[string]string{"email": admin.Email, "password": "wrong password!"})
 
 	mu.Lock()
 	defer mu.Unlock()

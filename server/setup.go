@@ -58,7 +58,7 @@ func (s *Server) setup(c echo.Context) error {
 	}
 
 	slog.Info("Set up the first organisation", "organization_id", org.ID, "user_id", admin.ID)
-	s.audit(c, "organization.created", admin, admin, "first organisation, set up in the browser", "")
+	s.audit(c, "organization.created", admin, admin, "set up in the browser", "")
 	return c.JSON(http.StatusCreated, map[string]any{
 		"organization": organizationResponse{ID: org.ID, Name: org.Name},
 		"user":         newUserResponse(admin),

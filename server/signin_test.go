@@ -315,7 +315,8 @@ func TestDisabledUserCannotSignIn(t *testing.T) {
 	expectError(t, memberClient.get("/api/me"), http.StatusUnauthorized)
 
 	again := env.newClient()
-	r = again.post("/api/session", map[string]string{"email": member.Email, "password": testPassword})
+	r = again.post("/api/session",
+		map[string]string{"email": member.Email, "password": testPassword})
 	expectError(t, r, http.StatusForbidden)
 	if again.sessionCookie() != "" {
 		t.Error("a disabled user got a session cookie")

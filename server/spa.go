@@ -34,7 +34,8 @@ func newSPAHandler(assets fs.FS) (echo.HandlerFunc, error) {
 		if name != "" && name != "index.html" {
 			if info, err := fs.Stat(assets, name); err == nil && !info.IsDir() {
 				if strings.HasPrefix(name, "assets/") {
-					c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+					c.Response().Header().Set("Cache-Control",
+						"public, max-age=31536000, immutable")
 				}
 				http.ServeFileFS(c.Response(), c.Request(), assets, name)
 				return nil

@@ -256,7 +256,11 @@ func validateUserChange(request updateUserRequest) (store.UserChange, string, er
 	}
 	if request.Disabled != nil {
 		change.Disabled = request.Disabled
-		summary = append(summary, map[bool]string{true: "disabled", false: "enabled"}[*request.Disabled])
+		state := "enabled"
+		if *request.Disabled {
+			state = "disabled"
+		}
+		summary = append(summary, state)
 	}
 	return change, strings.Join(summary, ", "), nil
 }

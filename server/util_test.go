@@ -35,7 +35,8 @@ func codeAt(t *testing.T, secret string, at time.Time) (string, error) {
 // setSessionCookie puts a session cookie of the caller's choice in the jar.
 func (c *client) setSessionCookie(value string) {
 	request, _ := http.NewRequest(http.MethodGet, c.env.http.URL, nil)
-	c.jar.SetCookies(request.URL, []*http.Cookie{{Name: sessionCookieName, Value: value, Path: "/"}})
+	cookie := &http.Cookie{Name: sessionCookieName, Value: value, Path: "/"}
+	c.jar.SetCookies(request.URL, []*http.Cookie{cookie})
 }
 
 // decodeQR reads the text of a QR code PNG in a data: URL.

@@ -135,7 +135,8 @@ func (h *Hasher) encode(salt, hash []byte) string {
 func decodeHash(encoded string) (Argon2Params, []byte, []byte, error) {
 	var params Argon2Params
 	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+	version := fmt.Sprintf("v=%d", argon2.Version)
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != version {
 		return params, nil, nil, errors.New("unsupported password hash format")
 	}
 	_, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d",

@@ -29,7 +29,7 @@ type ServeCmd struct {
 	// smtp://user:password@host:port (STARTTLS) or smtps://… (TLS).
 	SMTPURL  string `name:"smtp-url" help:"SMTP server for emails to users; none sends no email."`
 	SMTPFrom string `name:"smtp-from" help:"Sender address of the emails."`
-	TLSCert  string `name:"tls-cert" help:"TLS certificate file (PEM); serves HTTPS with --tls-key."`
+	TLSCert  string `name:"tls-cert" help:"TLS certificate (PEM) to serve HTTPS with --tls-key."`
 	TLSKey   string `name:"tls-key" help:"TLS private key file (PEM)."`
 	// Profiling data reveals internals, so it is served on loopback only.
 	PprofAddr string `name:"pprof-addr" help:"Serve Go's pprof profiles on this loopback address."`
@@ -115,7 +115,8 @@ func (cmd *ServeCmd) Run(build Build) error {
 	slog.Info("Stopping: draining requests in flight", "timeout", drainTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err = httpServer.Shutdown(shutdownCtx)
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("drain requests: %w", err)
 	}
 	slog.Info("Stopped")

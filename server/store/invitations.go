@@ -61,7 +61,11 @@ func (s *Store) AcceptInvitation(
 }
 
 // InvitationUser returns the user of an unused, unexpired invitation.
-func (s *Store) InvitationUser(ctx context.Context, tokenHash string, now time.Time) (*User, error) {
+func (s *Store) InvitationUser(
+	ctx context.Context,
+	tokenHash string,
+	now time.Time,
+) (*User, error) {
 	var invitation Invitation
 	err := s.read(ctx).Where("token_hash = ? AND used_at IS NULL", tokenHash).
 		Take(&invitation).Error

@@ -199,7 +199,8 @@ func (s *Store) applyNextMigration(db *gorm.DB) (bool, error) {
 	err := db.Transaction(func(tx *gorm.DB) error {
 		if s.dialect == Postgres {
 			const migrationLockID = 7_305_119_281
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockID).Error; err != nil {
+			err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLockID).Error
+			if err != nil {
 				return fmt.Errorf("lock the schema for migration: %w", err)
 			}
 		}

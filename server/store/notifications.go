@@ -59,7 +59,11 @@ func (s *Store) MarkNotificationRead(
 
 // MarkNotificationReported records that the user reported a notification as
 // unexpected. It returns false when it was reported before.
-func (s *Store) MarkNotificationReported(ctx context.Context, id int64, now time.Time) (bool, error) {
+func (s *Store) MarkNotificationReported(
+	ctx context.Context,
+	id int64,
+	now time.Time,
+) (bool, error) {
 	result := s.write(ctx).Model(&Notification{}).
 		Where("id = ? AND reported_at IS NULL", id).Update("reported_at", now)
 	return result.RowsAffected == 1, result.Error

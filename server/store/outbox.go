@@ -83,7 +83,12 @@ func (s *Store) MarkEmailSent(ctx context.Context, id int64, at time.Time) error
 }
 
 // RescheduleEmail records a failed attempt and when to try again.
-func (s *Store) RescheduleEmail(ctx context.Context, id int64, next time.Time, reason string) error {
+func (s *Store) RescheduleEmail(
+	ctx context.Context,
+	id int64,
+	next time.Time,
+	reason string,
+) error {
 	return s.write(ctx).Model(&OutboxEmail{}).Where("id = ?", id).
 		Updates(map[string]any{"next_attempt_at": next, "last_error": reason}).Error
 }
