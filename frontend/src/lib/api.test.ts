@@ -120,7 +120,7 @@ describe('request', () => {
   it('builds the user list query', async () => {
     fetchMock.mockResolvedValue(jsonResponse(200, { users: [], total: 0 }));
 
-    await api.listUsers({ q: 'a b&c', page: 2, perPage: 50 });
+    await api.listUsers({ q: 'a b&c', status: '', role: '', page: 2, perPage: 50 });
 
     const [path] = fetchMock.mock.calls[0] as [string];
     const url = new URL(path, 'http://127.0.0.1');
@@ -128,6 +128,50 @@ describe('request', () => {
     expect(url.searchParams.get('q')).toBe('a b&c');
     expect(url.searchParams.get('page')).toBe('2');
     expect(url.searchParams.get('per_page')).toBe('50');
+    expect(url.searchParams.has('status')).toBe(false);
+    expect(url.searchParams.has('role')).toBe(false);
+  });
+
+  it('adds the status and role filters to the user list query', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { users: [], total: 0 }));
+
+    await api.listUsers({ q: '', status: 'disabled', role: 'admin', page: 1, perPage: 10 });
+
+    const [path] = fetchMock.mock.calls[0] as [string];
+    const url = new URL(path, 'http://127.0.0.1');
+    expect(url.searchParams.get('status')).toBe('disabled');
+    expect(url.searchParams.get('role')).toBe('admin');
+    expect(url.searchParams.get('per_page')).toBe('10');
+  });
+
+  it('sends invite instead of a password for an invited user', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(201, { id: 4, invitation_url: 'http://127.0.0.1/invite#token=x' }));
+
+    const created = await api.createUser({ email: 'ivy@example.test', name: 'Ivy', role: 'member', invite: true });
+
+    expect(created.invitation_url).toBe('http://127.0.0.1/invite#token=x');
+    const [, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+    expect(JSON.parse(init.body as string)).toEqual({ email: 'ivy@example.test', name: 'Ivy', role: 'member', invite: true });
+  });
+
+  it('names the password fields of a password change', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { status: 'changed' }));
+
+    await api.changePassword('old-password-1', 'new-password-2');
+
+    const [path, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+    expect(path).toBe('/api/me/password');
+    expect(JSON.parse(init.body as string)).toEqual({ current_password: 'old-password-1', new_password: 'new-password-2' });
+  });
+
+  it('escapes a session id in the revoke path', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { revoked: true }));
+
+    await api.revokeSession('ab/cd');
+
+    const [path, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+    expect(path).toBe('/api/me/sessions/ab%2Fcd');
+    expect(init.method).toBe('DELETE');
   });
 });
 
@@ -151,6 +195,10 @@ describe('unauthorized handler', () => {
     await expect(api.submitTotp('123456')).rejects.toBeInstanceOf(ApiError);
     await expect(api.submitRecoveryCode('abcd-efgh')).rejects.toBeInstanceOf(ApiError);
     await expect(api.stepUp('123456')).rejects.toBeInstanceOf(ApiError);
+    await expect(api.confirmEnrollment('123456')).rejects.toBeInstanceOf(ApiError);
+    await expect(api.changePassword('wrong-password', 'new-password-2')).rejects.toBeInstanceOf(ApiError);
+    await expect(api.regenerateOwnKey('123456')).rejects.toBeInstanceOf(ApiError);
+    await expect(api.replaceRecoveryCodes('123456')).rejects.toBeInstanceOf(ApiError);
 
     expect(handler).not.toHaveBeenCalled();
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { groupKey, isPasswordLengthValid, isSixDigitCode, normalizeCode, tokenFromFragment } from './format';
+import {
+  groupKey,
+  isPasswordLengthValid,
+  isSixDigitCode,
+  normalizeCode,
+  summarizeUserAgent,
+  tokenFromFragment,
+} from './format';
 
 describe('groupKey', () => {
   it('splits a key into groups of four', () => {
@@ -71,4 +78,55 @@ describe('isPasswordLengthValid', () => {
   it('counts an emoji as one character', () => {
     expect(isPasswordLengthValid('🔑'.repeat(10))).toBe(true);
   });
+});
+
+describe('summarizeUserAgent', () => {
+  const cases: [string, string, string | null, string | null][] = [
+    [
+      'Chrome on Windows',
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      'Chrome',
+      'Windows',
+    ],
+    [
+      'Edge on Windows',
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+      'Edge',
+      'Windows',
+    ],
+    [
+      'Safari on iPhone',
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      'Safari',
+      'iOS',
+    ],
+    [
+      'Firefox on macOS',
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0',
+      'Firefox',
+      'macOS',
+    ],
+    [
+      'Chrome on Android',
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+      'Chrome',
+      'Android',
+    ],
+    [
+      'headless Chrome on Linux',
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36',
+      'Chrome',
+      'Linux',
+    ],
+    ['a command-line client', 'curl/8.5.0', null, null],
+    ['an empty header', '', null, null],
+  ];
+
+  for (const [name, userAgent, browser, os] of cases) {
+    it(`recognises ${name}`, () => {
+      const summary = summarizeUserAgent(userAgent);
+      expect(summary.browser).toBe(browser);
+      expect(summary.os).toBe(os);
+    });
+  }
 });

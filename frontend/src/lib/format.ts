@@ -34,3 +34,37 @@ export function isPasswordLengthValid(password: string): boolean {
   const length = [...password].length;
   return length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH;
 }
+
+export interface UserAgentSummary {
+  /** Browser name such as "Firefox", or null when the user agent names none that is known. */
+  browser: string | null;
+  /** Operating system such as "Android", or null when unknown. */
+  os: string | null;
+}
+
+// Order matters: Edge and Opera also send "Chrome/", Chrome also sends "Safari/",
+// iOS sends "like Mac OS X" and Android sends "Linux".
+const BROWSER_PATTERNS: [RegExp, string][] = [
+  [/\bEdg(e|A|iOS)?\//, 'Edge'],
+  [/\b(OPR|Opera)\//, 'Opera'],
+  [/\bSamsungBrowser\//, 'Samsung Internet'],
+  [/\b(Firefox|FxiOS)\//, 'Firefox'],
+  [/\b(HeadlessChrome|Chrome|CriOS|Chromium)\//, 'Chrome'],
+  [/\bVersion\/[\d.]+.*\bSafari\//, 'Safari'],
+];
+
+const OS_PATTERNS: [RegExp, string][] = [
+  [/\bWindows\b/, 'Windows'],
+  [/\b(iPhone|iPad|iPod)\b/, 'iOS'],
+  [/\bAndroid\b/, 'Android'],
+  [/\bCrOS\b/, 'ChromeOS'],
+  [/\b(Macintosh|Mac OS X)\b/, 'macOS'],
+  [/\bLinux\b/, 'Linux'],
+];
+
+/** Names the browser and operating system of a User-Agent header, for the list of sessions. */
+export function summarizeUserAgent(userAgent: string): UserAgentSummary {
+  const browser = BROWSER_PATTERNS.find(([pattern]) => pattern.test(userAgent))?.[1] ?? null;
+  const os = OS_PATTERNS.find(([pattern]) => pattern.test(userAgent))?.[1] ?? null;
+  return { browser, os };
+}

@@ -10,6 +10,9 @@ describe('matchRoute', () => {
     expect(matchRoute('/login/code')).toEqual({ name: 'loginCode' });
     expect(matchRoute('/enroll')).toEqual({ name: 'enroll' });
     expect(matchRoute('/org/users')).toEqual({ name: 'users' });
+    expect(matchRoute('/org/settings')).toEqual({ name: 'settings' });
+    expect(matchRoute('/account')).toEqual({ name: 'account' });
+    expect(matchRoute('/invite')).toEqual({ name: 'invite' });
   });
 
   it('ignores a trailing slash', () => {
@@ -79,6 +82,24 @@ describe('redirectFor', () => {
   it('moves a signed-in person from sign-in to home', () => {
     expect(redirectFor({ name: 'login' }, 'authenticated', 'member')).toBe('/');
     expect(redirectFor({ name: 'login' }, 'totp_required', null)).toBeNull();
+  });
+
+  it('shows the account page to every signed-in user', () => {
+    expect(redirectFor({ name: 'account' }, 'authenticated', 'member')).toBeNull();
+    expect(redirectFor({ name: 'account' }, 'signed_out', null)).toBe('/login');
+    expect(redirectFor({ name: 'account' }, 'enrollment_required', null)).toBe('/enroll');
+  });
+
+  it('keeps members out of the organisation settings', () => {
+    expect(redirectFor({ name: 'settings' }, 'authenticated', 'member')).toBe('/');
+    expect(redirectFor({ name: 'settings' }, 'authenticated', 'admin')).toBeNull();
+    expect(redirectFor({ name: 'settings' }, 'totp_required', null)).toBe('/login/code');
+  });
+
+  it('shows an invitation in any session state', () => {
+    for (const state of ['signed_out', 'totp_required', 'enrollment_required', 'authenticated'] as const) {
+      expect(redirectFor({ name: 'invite' }, state, 'member'), state).toBeNull();
+    }
   });
 
   it('always shows setup and unknown pages', () => {

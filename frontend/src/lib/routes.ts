@@ -4,20 +4,26 @@ import type { Role, SessionState } from './types';
 
 export type Route =
   | { name: 'setup' }
+  | { name: 'invite' }
   | { name: 'login' }
   | { name: 'loginCode' }
   | { name: 'enroll' }
   | { name: 'home' }
+  | { name: 'account' }
+  | { name: 'settings' }
   | { name: 'users' }
   | { name: 'user'; id: number }
   | { name: 'notFound' };
 
 const staticRoutes: Record<string, Route> = {
   '/setup': { name: 'setup' },
+  '/invite': { name: 'invite' },
   '/login': { name: 'login' },
   '/login/code': { name: 'loginCode' },
   '/enroll': { name: 'enroll' },
   '/': { name: 'home' },
+  '/account': { name: 'account' },
+  '/org/settings': { name: 'settings' },
   '/org/users': { name: 'users' },
 };
 
@@ -51,7 +57,9 @@ function pendingStepPath(state: SessionState): string | null {
  */
 export function redirectFor(route: Route, state: SessionState, role: Role | null): string | null {
   switch (route.name) {
+    // An invitation sets the password of another, new account, whoever opens it.
     case 'setup':
+    case 'invite':
     case 'notFound':
       return null;
     case 'login':
@@ -62,7 +70,9 @@ export function redirectFor(route: Route, state: SessionState, role: Role | null
       if (state === 'signed_out' || state === 'totp_required') return pendingStepPath(state);
       return null;
     case 'home':
+    case 'account':
       return pendingStepPath(state);
+    case 'settings':
     case 'users':
     case 'user':
       return pendingStepPath(state) ?? (role === 'admin' ? null : '/');

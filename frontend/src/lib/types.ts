@@ -3,6 +3,10 @@
 export type SessionState = 'signed_out' | 'totp_required' | 'enrollment_required' | 'authenticated';
 export type Role = 'admin' | 'member';
 export type TotpStatus = 'active' | 'pending' | 'off';
+/** Who must use two-step verification: everyone, or administrators only. */
+export type TwoFactorPolicy = 'all' | 'admins';
+/** Values of the users list's status filter: a two-step status, or disabled accounts. */
+export type UserStatusFilter = TotpStatus | 'disabled';
 
 export interface SessionAnswer {
   state: SessionState;
@@ -18,11 +22,18 @@ export interface Me {
   unread_notifications?: number;
 }
 
+/** Kind of a notification about a new key that an administrator generated. */
+export const KEY_RESET_KIND = 'key_reset';
+
 export interface AppNotification {
   id: number;
+  /** "key_reset" for an administrator's reset of the user's key; other notices have other kinds or "". */
+  kind?: string;
   message: string;
   created_at: string;
   read: boolean;
+  /** Whether the user reported a key_reset notice as unexpected ("This wasn't me"). */
+  reported?: boolean;
 }
 
 export interface Enrollment {
@@ -37,6 +48,20 @@ export interface Enrollment {
 export interface EnrollmentResult {
   state: SessionState;
   recovery_codes: string[];
+  /** A sentence from the server when the confirming code came from a clock that is off. */
+  clock_warning?: string;
+}
+
+/** One of the signed-in user's sessions. The id is a hash that can revoke the session but not use it. */
+export interface SessionInfo {
+  id: string;
+  user_agent: string;
+  client_ip: string;
+  created_at: string;
+  last_seen_at: string;
+  current: boolean;
+  /** False while that session has completed only the password step. */
+  signed_in: boolean;
 }
 
 export interface User {
@@ -56,11 +81,46 @@ export interface UserPage {
   per_page?: number;
 }
 
-export interface NewUser {
+/** A new user gets either a password chosen by the admin or a one-time invitation link. */
+export type NewUser = { email: string; name: string; role: Role } & ({ password: string } | { invite: true });
+
+export interface CreatedUser extends User {
+  /** Present for an invited user: the one-time link, returned only in this response. */
+  invitation_url?: string;
+  invitation_expires_at?: string;
+}
+
+/** A user just created, and the temporary password when one was generated: shown to the admin once. */
+export interface NewUserResult {
+  user: CreatedUser;
+  temporaryPassword: string | null;
+}
+
+export interface UserQuery {
+  q: string;
+  status: UserStatusFilter | '';
+  role: Role | '';
+  page: number;
+  perPage: number;
+}
+
+export interface Organization {
+  id: number;
+  name: string;
+  two_factor_policy: TwoFactorPolicy;
+  /** Hours in which a new key must be set up before it expires (1 to 720). */
+  pending_key_hours: number;
+}
+
+export interface OrganizationChange {
+  name?: string;
+  two_factor_policy?: TwoFactorPolicy;
+  pending_key_hours?: number;
+}
+
+export interface Invitation {
   email: string;
   name: string;
-  role: Role;
-  password: string;
 }
 
 export interface UserChange {
