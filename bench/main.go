@@ -29,6 +29,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"regexp"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -118,6 +120,10 @@ type config struct {
 	gatehouseBin string
 	keepTemp     bool
 	maxTotalTime time.Duration
+	// scenarioFilter selects the scenarios to run by name; nil runs all.
+	scenarioFilter *regexp.Regexp
+	// profileDir, when set, receives CPU and heap profiles of the servers.
+	profileDir string
 }
 
 func parseFlags(args []string) (config, string, error) {
@@ -140,6 +146,11 @@ func parseFlags(args []string) (config, string, error) {
 		"write a CPU profile of the load generator (this program) to this file")
 	maxTime := flags.Duration("max-time", 0,
 		"stop the whole run after this long (default 30m, or 3m with -smoke)")
+	scenarioPattern := flags.String("run", "",
+		"run only the scenarios whose name matches this regular expression, such as 'code step'")
+	profileDir := flags.String("server-profiles", "",
+		"start the servers with --pprof-addr and save a CPU profile of each run and heap "+
+			"profiles into this folder")
 	if err := flags.Parse(args); err != nil {
 		return config{}, "", err
 	}
@@ -191,6 +202,23 @@ func parseFlags(args []string) (config, string, error) {
 		if _, err := checkLoopbackURL(cfg.postgresURL); err != nil {
 			return config{}, "", err
 		}
+	}
+	if *scenarioPattern != "" {
+		pattern, err := regexp.Compile(*scenarioPattern)
+		if err != nil {
+			return config{}, "", fmt.Errorf("invalid -run pattern: %w", err)
+		}
+		cfg.scenarioFilter = pattern
+	}
+	if *profileDir != "" {
+		dir, err := filepath.Abs(*profileDir)
+		if err == nil {
+			err = os.MkdirAll(dir, 0o755)
+		}
+		if err != nil {
+			return config{}, "", fmt.Errorf("create the -server-profiles folder: %w", err)
+		}
+		cfg.profileDir = dir
 	}
 	return cfg, *cpuProfile, nil
 }

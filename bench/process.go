@@ -47,6 +47,8 @@ type childProcess struct {
 	logPath string
 	exited  chan struct{}
 	waitErr error
+	// profiler downloads the server's profiles, when it serves them.
+	profiler *serverProfiler
 }
 
 // startChild starts cmd with its output in logPath and waits until the

@@ -27,6 +27,8 @@ type storeSpec struct {
 	dsn string
 	// listOnly limits the scenarios to the users list at concurrency 1.
 	listOnly bool
+	// afterSeed, when set, runs between seeding and the first server start.
+	afterSeed func(ctx context.Context) error
 }
 
 // storeResult is the set of measurements on one store.
@@ -222,6 +224,11 @@ func (s *storeStage) measure(ctx context.Context, spec storeSpec) (*storeResult,
 	}
 	result.seedTime = seedTime
 	fmt.Fprintf(s.out, "%s: seeded %d users in %.1f s\n", spec.label, spec.users, seedTime.Seconds())
+	if spec.afterSeed != nil {
+		if err := spec.afterSeed(ctx); err != nil {
+			return nil, err
+		}
+	}
 
 	server, err := s.startServers(ctx, spec, dataDir, name, result)
 	if err != nil {
@@ -248,6 +255,16 @@ func (s *storeStage) startServers(
 		if spec.dsn != "" {
 			args = append(args, "--db", spec.dsn)
 		}
+		var profiler *serverProfiler
+		if s.cfg.profileDir != "" {
+			pprofAddr, err := freeLoopbackAddr()
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, "--pprof-addr", pprofAddr)
+			profiler = &serverProfiler{dir: s.cfg.profileDir, pprofBase: "http://" + pprofAddr,
+				prefix: name}
+		}
 		cmd := exec.Command(s.binary, args...)
 		cmd.Env = childEnv("GATEHOUSE_SECRET_KEY=" + benchMasterKey)
 		logPath := filepath.Join(s.tempDir, fmt.Sprintf("%s-server-%d.log", name, i+1))
@@ -271,6 +288,12 @@ func (s *storeStage) startServers(
 		if result.idleRSS, _, err = server.memory(); err != nil {
 			return nil, errors.Join(err, server.stop())
 		}
+		server.profiler = profiler
+		if profiler != nil {
+			if err := profiler.saveHeap(ctx, profiler.fileName("idle", "heap")); err != nil {
+				return nil, errors.Join(err, server.stop())
+			}
+		}
 		fmt.Fprintf(s.out, "%s, %d users: start to healthy %s, idle RSS %s\n", spec.label,
 			spec.users, formatMillis(result.medianStart()), formatMiB(result.idleRSS))
 		return server, nil
@@ -293,6 +316,9 @@ func (s *storeStage) runScenarios(
 		levels = []int{1}
 	}
 	for _, sc := range scenarios {
+		if s.cfg.scenarioFilter != nil && !s.cfg.scenarioFilter.MatchString(sc.name) {
+			continue
+		}
 		for _, concurrency := range levels {
 			runResult, err := s.runOne(ctx, sc, concurrency, server)
 			if err != nil {
@@ -301,12 +327,19 @@ func (s *storeStage) runScenarios(
 			result.runs = append(result.runs, *runResult)
 			fmt.Fprintf(s.out, "%s, %d users: %s\n", spec.label, spec.users, runResult.summary())
 		}
-		if sc.name == scenarioFullSignIn {
-			_, peak, err := server.memory()
-			if err != nil {
+		if sc.name != scenarioFullSignIn {
+			continue
+		}
+		_, peak, err := server.memory()
+		if err != nil {
+			return err
+		}
+		result.signInPeakRSS = peak
+		if server.profiler != nil {
+			name := server.profiler.fileName("after sign-in", "heap")
+			if err := server.profiler.saveHeap(ctx, name); err != nil {
 				return err
 			}
-			result.signInPeakRSS = peak
 		}
 	}
 	return nil
@@ -330,7 +363,12 @@ func (s *storeStage) runOne(
 
 	var cpuBefore time.Duration
 	var measureStart time.Time
+	saveProfile := func() error { return nil }
 	spec.onStart = func() error {
+		if server.profiler != nil {
+			name := server.profiler.fileName(fmt.Sprintf("%s, c=%d", sc.name, concurrency), "cpu")
+			saveProfile = server.profiler.startCPU(ctx, spec.duration, name)
+		}
 		var err error
 		cpuBefore, err = server.cpuTime()
 		measureStart = time.Now()
@@ -340,15 +378,15 @@ func (s *storeStage) runOne(
 	load, err := runLoad(ctx, server.base, spec, sc.setUp, sc.op)
 	maxRSS := sampler.stop()
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, saveProfile())
 	}
 	cpuAfter, err := server.cpuTime()
-	if err != nil {
-		return nil, err
-	}
 	// The CPU time includes requests in flight at the deadline, whose
 	// results do not count, so the wall time runs until the last of them.
 	wall := time.Since(measureStart)
+	if err := errors.Join(err, saveProfile()); err != nil {
+		return nil, err
+	}
 	return &runResult{
 		scenario:    sc.name,
 		concurrency: concurrency,
