@@ -92,6 +92,29 @@ func createPostgresSchema(ctx context.Context, rawURL string) (*postgresSchema, 
 // errPostgresDown marks a failed connection to PostgreSQL.
 var errPostgresDown = errors.New("connecting to PostgreSQL failed")
 
+// vacuumAnalyze runs VACUUM ANALYZE on every table of the schema. Right
+// after a bulk import PostgreSQL has no planner statistics and no
+// visibility map, so counts and offsets read every row from the table.
+// Autovacuum does the same at its next round (autovacuum_naptime, one
+// minute by default), so without this the figures would depend on whether
+// that round fell inside a scenario.
+func (s *postgresSchema) vacuumAnalyze(ctx context.Context) error {
+	var tables []string
+	err := s.admin.WithContext(ctx).Raw(
+		"SELECT table_name FROM information_schema.tables WHERE table_schema = ? "+
+			"AND table_type = 'BASE TABLE'", s.name).Scan(&tables).Error
+	if err != nil {
+		return fmt.Errorf("list the tables of schema %s: %w", s.name, err)
+	}
+	for _, table := range tables {
+		statement := fmt.Sprintf(`VACUUM ANALYZE "%s"."%s"`, s.name, table)
+		if err := s.admin.WithContext(ctx).Exec(statement).Error; err != nil {
+			return fmt.Errorf("run %s: %w", statement, err)
+		}
+	}
+	return nil
+}
+
 // drop deletes the schema and everything in it, and closes the connection.
 func (s *postgresSchema) drop() error {
 	defer closePostgres(s.admin)

@@ -198,6 +198,7 @@ func (s *storeStage) measurePostgres(ctx context.Context) (*storeResult, error) 
 		return nil, err
 	}
 	spec.dsn = schema.dsn
+	spec.afterSeed = schema.vacuumAnalyze
 	result, err := s.measure(ctx, spec)
 	if err != nil {
 		err = fmt.Errorf("PostgreSQL store with %d users: %w", spec.users, err)
