@@ -16,14 +16,23 @@ export class Authenticator {
 
   /** Returns a code of `key` from a time step later than any earlier code of this key. */
   async code(key: string): Promise<string> {
+    return this.skewedCode(key, 0);
+  }
+
+  /**
+   * Returns the code that a phone whose clock is `offsetSteps` time steps ahead would show,
+   * once the current step is later than any earlier code of this key. The server accepts
+   * one step either way, and records the code's own step as used.
+   */
+  async skewedCode(key: string, offsetSteps: number): Promise<string> {
     for (;;) {
       const now = Date.now();
       const step = timeStep(now);
       const secondsLeft = TOTP_PERIOD_SECONDS - (now / 1000) % TOTP_PERIOD_SECONDS;
       const lastStep = this.lastStepByKey.get(key) ?? -1;
-      if (step > lastStep && secondsLeft >= MIN_SECONDS_LEFT) {
-        this.lastStepByKey.set(key, step);
-        return totp(key, now);
+      if (step > lastStep && step + offsetSteps > lastStep && secondsLeft >= MIN_SECONDS_LEFT) {
+        this.lastStepByKey.set(key, Math.max(step, step + offsetSteps));
+        return totp(key, now + offsetSteps * TOTP_PERIOD_SECONDS * 1000);
       }
       const nextStepMs = (step + 1) * TOTP_PERIOD_SECONDS * 1000;
       await sleep(nextStepMs - now + 250);
@@ -33,5 +42,10 @@ export class Authenticator {
   /** Returns the current code of `key` without recording it, for codes the server must reject. */
   currentCode(key: string): string {
     return totp(key, Date.now());
+  }
+
+  /** Returns the code `offsetSteps` time steps from now without recording it, for codes the server must reject. */
+  codeAt(key: string, offsetSteps: number): string {
+    return totp(key, Date.now() + offsetSteps * TOTP_PERIOD_SECONDS * 1000);
   }
 }

@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type Page, expect } from '@playwright/test';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, expect } from '@playwright/test';
 import type { Authenticator } from './authenticator';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -21,8 +21,12 @@ export interface Tab {
 }
 
 /** Opens a fresh browser context (its own cookies) with one page that records CSP violations. */
-export async function openTab(browser: Browser, baseURL: string): Promise<Tab> {
-  const context = await browser.newContext({ baseURL });
+export async function openTab(
+  browser: Browser,
+  baseURL: string,
+  options: Omit<BrowserContextOptions, 'baseURL'> = {},
+): Promise<Tab> {
+  const context = await browser.newContext({ ...options, baseURL });
   // Init scripts run outside the page's CSP, so the listener itself cannot cause a violation.
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
@@ -62,18 +66,63 @@ export async function readKey(page: Page): Promise<string> {
   return secret as string;
 }
 
+/** Returns the ten recovery codes listed on the page. */
+export async function readRecoveryCodes(page: Page): Promise<string[]> {
+  const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+  await expect(codes).toHaveCount(10);
+  return (await codes.allTextContents()).map((code) => code.trim());
+}
+
+export interface EnrollOptions {
+  /** Runs on the recovery codes screen before it is left, for checks and screenshots. */
+  onRecoveryCodes?: (page: Page) => Promise<void>;
+  /** Path expected after the recovery codes screen: "/" unless the enrolment started from the account page. */
+  landing?: RegExp;
+}
+
 /**
- * Confirms the key shown on the enrolment page, goes on to home past the recovery codes,
+ * Confirms the key shown on the enrolment page, goes on past the recovery codes,
  * and returns those codes.
  */
-export async function enroll(page: Page, phone: Authenticator, key: string): Promise<string[]> {
+export async function enroll(page: Page, phone: Authenticator, key: string, options: EnrollOptions = {}): Promise<string[]> {
   await page.getByLabel('Code from the app').fill(await phone.code(key));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
-  const codes = page.getByTestId('recovery-codes').getByRole('listitem');
-  await expect(codes).toHaveCount(10);
-  const recoveryCodes = (await codes.allTextContents()).map((code) => code.trim());
+  const recoveryCodes = await readRecoveryCodes(page);
+  await options.onRecoveryCodes?.(page);
   await page.getByRole('button', { name: 'I have saved these codes' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(options.landing ?? /\/$/);
   return recoveryCodes;
+}
+
+/** Signs in with the password and a code of `key`, and expects the home page. */
+export async function signInWithCode(
+  page: Page,
+  email: string,
+  password: string,
+  phone: Authenticator,
+  key: string,
+): Promise<void> {
+  await signIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await page.getByLabel('Code').fill(await phone.code(key));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/**
+ * Signs in with the password and a recovery code. Tests use it for extra sessions,
+ * because it spends no time step of the authenticator key.
+ */
+export async function signInWithRecoveryCode(page: Page, email: string, password: string, recoveryCode: string): Promise<void> {
+  await signIn(page, email, password);
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await page.getByRole('button', { name: 'Use a recovery code' }).click();
+  await page.getByLabel('Recovery code').fill(recoveryCode);
+  await page.getByRole('button', { name: 'Verify' }).click();
+}
+
+/** Opens a page from the main navigation in the header. */
+export async function openFromNavigation(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 }

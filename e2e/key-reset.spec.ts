@@ -4,12 +4,13 @@
 
 import { expect, test } from '@playwright/test';
 import { Authenticator } from './authenticator';
+import { expectAccessible } from './axe';
 import { type GatehouseServer, startGatehouse } from './gatehouse-server';
 import { enroll, openTab, prepareScreenshots, readKey, screenshot, signIn } from './helpers';
 
 const ORGANIZATION = 'Acme Test';
 const ADMIN = { email: 'admin@acme.test', password: 'admin-password-123' };
-const MEMBER = { email: 'member@acme.test', name: 'Mia Member', password: 'member-password-456' };
+const MEMBER = { email: 'member@acme.test', name: 'Mia Member' };
 const SESSION_ENDED_NOTICE = 'Your session has ended. Sign in again.';
 
 let server: GatehouseServer;
@@ -41,11 +42,18 @@ test('generate new key for a member', async ({ browser }) => {
     "script-src 'self'",
   );
   await screenshot(adminPage, 'sign-in');
+  await expectAccessible(adminPage, 'sign-in');
   await signIn(adminPage, ADMIN.email, ADMIN.password);
   await expect(adminPage).toHaveURL(/\/enroll$/);
   await expect(adminPage.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await expectAccessible(adminPage, 'enrolment');
   const adminKey = await readKey(adminPage);
-  await enroll(adminPage, phone, adminKey);
+  await enroll(adminPage, phone, adminKey, {
+    onRecoveryCodes: async (page) => {
+      await screenshot(page, 'recovery-codes');
+      await expectAccessible(page, 'recovery codes');
+    },
+  });
   await expect(adminPage.getByText(`Signed in as`)).toContainText(ADMIN.email);
   await expect(adminPage.getByRole('banner')).toContainText(ORGANIZATION);
 
@@ -54,16 +62,22 @@ test('generate new key for a member', async ({ browser }) => {
   await expect(adminPage).toHaveURL(/\/org\/users$/);
   await expect(adminPage.getByRole('cell', { name: ADMIN.email })).toBeVisible();
   await adminPage.getByRole('button', { name: 'New user' }).click();
-  await adminPage.getByLabel('Email', { exact: true }).fill(MEMBER.email);
-  await adminPage.getByLabel('Name', { exact: true }).fill(MEMBER.name);
-  await adminPage.getByLabel('Role').selectOption('member');
-  await adminPage.getByLabel('Password', { exact: true }).fill(MEMBER.password);
-  await adminPage.getByRole('button', { name: 'Create user' }).click();
+  const newUserForm = adminPage.getByRole('form', { name: 'New user' });
+  await newUserForm.getByLabel('Email', { exact: true }).fill(MEMBER.email);
+  await newUserForm.getByLabel('Name', { exact: true }).fill(MEMBER.name);
+  await newUserForm.getByLabel('Role').selectOption('member');
+  await newUserForm.getByLabel('Temporary password').check();
+  await newUserForm.getByRole('button', { name: 'Create user' }).click();
   await expect(adminPage.getByText(`User ${MEMBER.email} was created.`)).toBeVisible();
+  // The browser generated the member's password; the admin reads it off the page once.
+  const memberPassword = (await adminPage.getByTestId('temporary-password').textContent()) ?? '';
+  expect(memberPassword).toMatch(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/);
+  await adminPage.getByRole('button', { name: 'Done' }).click();
   const memberRow = adminPage.getByRole('row').filter({ hasText: MEMBER.email });
   await expect(memberRow).toContainText('Member');
   await expect(memberRow).toContainText('Off');
   await screenshot(adminPage, 'users-list');
+  await expectAccessible(adminPage, 'users list');
 
   // The search box filters the list.
   await adminPage.getByLabel('Search by name or email').fill('mia');
@@ -73,7 +87,7 @@ test('generate new key for a member', async ({ browser }) => {
   // The member signs in in a second browser, sets up a first key and lands on home.
   const member = await openTab(browser, server.baseURL);
   const memberPage = member.page;
-  await signIn(memberPage, MEMBER.email, MEMBER.password);
+  await signIn(memberPage, MEMBER.email, memberPassword);
   await expect(memberPage).toHaveURL(/\/enroll$/);
   const oldKey = await readKey(memberPage);
   await enroll(memberPage, phone, oldKey);
@@ -87,6 +101,7 @@ test('generate new key for a member', async ({ browser }) => {
   await expect(adminPage.getByRole('heading', { name: MEMBER.name })).toBeVisible();
   await expect(adminPage.getByTestId('totp-status')).toHaveText('Active');
   await screenshot(adminPage, 'user-page');
+  await expectAccessible(adminPage, 'user page');
 
   // The server requires step-up only when the admin's last code is over 10 minutes old. Here
   // the first request gets that 403, so the code prompt and the real step-up endpoint run
@@ -125,7 +140,7 @@ test('generate new key for a member', async ({ browser }) => {
 
   // Signing in with the password leads straight to enrolment of the new key.
   await memberPage.getByLabel('Email', { exact: true }).fill(MEMBER.email);
-  await memberPage.getByLabel('Password', { exact: true }).fill(MEMBER.password);
+  await memberPage.getByLabel('Password', { exact: true }).fill(memberPassword);
   await memberPage.getByRole('button', { name: 'Sign in' }).click();
   await expect(memberPage).toHaveURL(/\/enroll$/);
   const enrollNotifications = memberPage.locator('.enroll-notifications .notification');
@@ -143,6 +158,7 @@ test('generate new key for a member', async ({ browser }) => {
   await expect(unreadNotification).toBeVisible();
   await expect(memberPage.getByTestId('unread-count')).toBeVisible();
   await screenshot(memberPage, 'home');
+  await expectAccessible(memberPage, 'home');
   const unreadBefore = await memberPage.locator('.notification.unread').count();
   await unreadNotification.getByRole('button', { name: 'Mark as read' }).click();
   await expect(memberPage.locator('.notification.unread')).toHaveCount(unreadBefore - 1);
@@ -150,9 +166,10 @@ test('generate new key for a member', async ({ browser }) => {
   // In a third, fresh browser the old key is rejected and the new key works.
   const third = await openTab(browser, server.baseURL);
   const thirdPage = third.page;
-  await signIn(thirdPage, MEMBER.email, MEMBER.password);
+  await signIn(thirdPage, MEMBER.email, memberPassword);
   await expect(thirdPage).toHaveURL(/\/login\/code$/);
   await screenshot(thirdPage, 'code');
+  await expectAccessible(thirdPage, 'code');
   await thirdPage.getByLabel('Code').fill(phone.currentCode(oldKey));
   await thirdPage.getByRole('button', { name: 'Verify' }).click();
   await expect(thirdPage.getByRole('alert')).toBeVisible();
