@@ -22,17 +22,23 @@ import (
 	"gatehouse/server/auth"
 )
 
-// bareEchoAddrEnv passes the listening address to the bare Echo child.
+// bareEchoAddrEnv names the environment variable that passes the listening
+// address to the bare Echo child.
 const bareEchoAddrEnv = "GATEHOUSE_BENCH_ADDR"
 
 // bareEchoPath is the bare Echo server's only route besides /healthz.
 const bareEchoPath = "/ping"
 
-// ceilings are the upper bounds that Gatehouse's own figures are compared with.
+// ceilings is the pair of upper bounds that Gatehouse's own figures are
+// compared with.
 type ceilings struct {
 	argon2Workers int
 	argon2Rate    float64
-	bareEcho      *loadResult
+	// argon2Other is the CPU, in cores, that the rest of the machine used
+	// while argon2id was measured.
+	argon2Other float64
+	bareEcho    *loadResult
+	bareEchoCPU cpuUsage
 }
 
 // measureCeilings measures both ceilings, each for duration, one after the
@@ -40,21 +46,22 @@ type ceilings struct {
 func measureCeilings(ctx context.Context, duration time.Duration, tempDir string) (ceilings, error) {
 	result := ceilings{argon2Workers: runtime.NumCPU()}
 	var err error
-	if result.argon2Rate, err = measureArgon2(ctx, duration); err != nil {
+	if result.argon2Rate, result.argon2Other, err = measureArgon2(ctx, duration); err != nil {
 		return result, err
 	}
-	result.bareEcho, err = measureBareEcho(ctx, tempDir, duration)
+	result.bareEcho, result.bareEchoCPU, err = measureBareEcho(ctx, tempDir, duration)
 	return result, err
 }
 
 // measureArgon2 hashes with auth.DefaultArgon2 on runtime.NumCPU()
-// goroutines for duration and returns the hashes per second. Each goroutine
-// first hashes once unmeasured, so the heap has grown to its working size.
-func measureArgon2(ctx context.Context, duration time.Duration) (float64, error) {
+// goroutines for duration. It returns the hashes per second and the CPU
+// cores that other processes used meanwhile. Each goroutine first hashes
+// once unmeasured, so the heap has grown to its working size.
+func measureArgon2(ctx context.Context, duration time.Duration) (rate, other float64, err error) {
 	params := auth.DefaultArgon2
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	hash := func() {
 		argon2.IDKey([]byte("correct horse battery staple"), salt,
@@ -66,9 +73,12 @@ func measureArgon2(ctx context.Context, duration time.Duration) (float64, error)
 	}
 	wait.Wait()
 
+	before, err := takeSelfSnapshot()
+	if err != nil {
+		return 0, 0, err
+	}
 	var hashes atomic.Int64
 	deadline := time.Now().Add(duration)
-	began := time.Now()
 	for range runtime.NumCPU() {
 		wait.Go(func() {
 			for time.Now().Before(deadline) && ctx.Err() == nil {
@@ -79,36 +89,56 @@ func measureArgon2(ctx context.Context, duration time.Duration) (float64, error)
 	}
 	wait.Wait()
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return 0, 0, err
+	}
+	after, err := takeSelfSnapshot()
+	if err != nil {
+		return 0, 0, err
 	}
 	// The last hashes end after the deadline, so divide by the real time.
-	return float64(hashes.Load()) / time.Since(began).Seconds(), nil
+	usage := cpuBetween(before, after)
+	return float64(hashes.Load()) / after.at.Sub(before.at).Seconds(), usage.other, nil
 }
 
 // measureBareEcho starts this program as a bare Echo server in its own
 // process and drives it at concurrency 16 for duration.
-func measureBareEcho(ctx context.Context, tempDir string, duration time.Duration) (*loadResult, error) {
+func measureBareEcho(ctx context.Context, tempDir string, duration time.Duration) (
+	*loadResult, cpuUsage, error,
+) {
 	self, err := os.Executable()
 	if err != nil {
-		return nil, fmt.Errorf("find this program to start the bare Echo server: %w", err)
+		return nil, cpuUsage{}, fmt.Errorf("find this program to start the bare Echo server: %w",
+			err)
 	}
 	addr, err := freeLoopbackAddr()
 	if err != nil {
-		return nil, err
+		return nil, cpuUsage{}, err
 	}
 	cmd := exec.Command(self)
 	cmd.Env = childEnv(childRoleEnv+"="+roleBareEcho, bareEchoAddrEnv+"="+addr)
 	child, _, err := startChild(ctx, "bare Echo server", cmd, addr,
 		filepath.Join(tempDir, "bare-echo.log"))
 	if err != nil {
-		return nil, err
+		return nil, cpuUsage{}, err
 	}
 
-	result, err := runLoad(ctx, child.base, loadSpec{concurrency: 16, duration: duration}, nil,
+	var before cpuSnapshot
+	spec := loadSpec{concurrency: 16, duration: duration, onStart: func() error {
+		var snapshotErr error
+		before, snapshotErr = takeCPUSnapshot(child)
+		return snapshotErr
+	}}
+	result, err := runLoad(ctx, child.base, spec, nil,
 		func(ctx context.Context, w *worker) (outcome, error) {
 			return w.call(ctx, http.MethodGet, bareEchoPath, nil), nil
 		})
-	return result, errors.Join(err, child.stop())
+	var usage cpuUsage
+	if err == nil {
+		var after cpuSnapshot
+		after, err = takeCPUSnapshot(child)
+		usage = cpuBetween(before, after)
+	}
+	return result, usage, errors.Join(err, child.stop())
 }
 
 // serveBareEcho runs the bare Echo server: one handler that returns a small

@@ -272,32 +272,38 @@ func (r *report) writeCeilings(b *strings.Builder) {
 	bare := r.ceilings.bareEcho
 	fmt.Fprintf(b, "### Ceilings\n\n")
 	fmt.Fprintf(b, "- Raw argon2id (m=%d KiB, t=%d, p=%d) on %d goroutines at once: "+
-		"%s hashes/s\n", params.MemoryKiB, params.Iterations, params.Parallelism,
-		r.ceilings.argon2Workers, formatRate(r.ceilings.argon2Rate))
+		"%s hashes/s; other CPU meanwhile %.2f cores\n", params.MemoryKiB, params.Iterations,
+		params.Parallelism, r.ceilings.argon2Workers, formatRate(r.ceilings.argon2Rate),
+		r.ceilings.argon2Other)
 	fmt.Fprintf(b, "- Bare Echo handler returning a small JSON object, own process, "+
-		"c=16: %s requests/s, p50 %s, p99 %s, failures: %s\n\n", formatRate(bare.throughput()),
-		formatMillis(bare.percentile(0.5)), formatMillis(bare.percentile(0.99)),
-		formatFailures(bare))
+		"c=16: %s requests/s, p50 %s, p99 %s, failures: %s; server CPU %.2f cores, other "+
+		"CPU %.2f cores\n\n", formatRate(bare.throughput()), formatMillis(bare.percentile(0.5)),
+		formatMillis(bare.percentile(0.99)), formatFailures(bare), r.ceilings.bareEchoCPU.server,
+		r.ceilings.bareEchoCPU.other)
 }
 
 func (r *report) writeScenarios(b *strings.Builder) {
 	fmt.Fprintf(b, "### Scenarios\n\n")
+	fmt.Fprintf(b, "CPU is in cores. Other CPU is the machine's busy time minus the server's "+
+		"and the load generator's: PostgreSQL, other work on the machine, and time the "+
+		"hypervisor stole. A row with much other CPU on SQLite measured a busy machine.\n\n")
 	fmt.Fprintf(b, "| store | users | scenario | c | ok/s | p50 | p99 | failures | "+
-		"server RSS max | server CPU | ended by |\n")
-	fmt.Fprintf(b, "|---|---|---|---|---|---|---|---|---|---|---|\n")
+		"server RSS max | server CPU | other CPU | ended by |\n")
+	fmt.Fprintf(b, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, result := range r.stores {
 		if result.skipped != "" {
-			fmt.Fprintf(b, "| %s | %s | skipped: %s | | | | | | | | |\n", result.spec.label,
+			fmt.Fprintf(b, "| %s | %s | skipped: %s | | | | | | | | | |\n", result.spec.label,
 				formatCount(result.spec.users), result.skipped)
 			continue
 		}
 		for _, run := range result.runs {
 			load := run.load
-			fmt.Fprintf(b, "| %s | %s | %s | %d | %s | %s | %s | %s | %s | %.2f cores | %s |\n",
+			fmt.Fprintf(b, "| %s | %s | %s | %d | %s | %s | %s | %s | %s | %.2f | %.2f | %s |\n",
 				result.spec.label, formatCount(result.spec.users), run.scenario,
 				run.concurrency, formatRate(load.throughput()),
 				formatMillis(load.percentile(0.5)), formatMillis(load.percentile(0.99)),
-				formatFailures(load), formatMiB(run.maxRSS), run.serverCPU, load.endedBy)
+				formatFailures(load), formatMiB(run.maxRSS), run.cpu.server, run.cpu.other,
+				load.endedBy)
 		}
 	}
 	fmt.Fprintln(b)
@@ -307,10 +313,10 @@ func (r *report) writeScenarios(b *strings.Builder) {
 func (r *runResult) summary() string {
 	load := r.load
 	line := fmt.Sprintf("%s, c=%d: %s/s, p50 %s, p99 %s, failures %s, server RSS max %s, "+
-		"server CPU %.2f cores, ended by %s", r.scenario, r.concurrency,
+		"server CPU %.2f cores, other CPU %.2f cores, ended by %s", r.scenario, r.concurrency,
 		formatRate(load.throughput()), formatMillis(load.percentile(0.5)),
 		formatMillis(load.percentile(0.99)), formatFailures(load), formatMiB(r.maxRSS),
-		r.serverCPU, load.endedBy)
+		r.cpu.server, r.cpu.other, load.endedBy)
 	if load.firstFailure != "" {
 		line += "; first failure: " + load.firstFailure
 	}

@@ -72,8 +72,7 @@ type runResult struct {
 	load        *loadResult
 	// maxRSS is the highest server VmRSS sampled during the run.
 	maxRSS int64
-	// serverCPU is the server's CPU time over the run's time, in cores.
-	serverCPU float64
+	cpu    cpuUsage
 }
 
 // report is everything one run measured.
@@ -362,8 +361,7 @@ func (s *storeStage) runOne(
 		}
 	}
 
-	var cpuBefore time.Duration
-	var measureStart time.Time
+	var cpuBefore cpuSnapshot
 	saveProfile := func() error { return nil }
 	spec.onStart = func() error {
 		if server.profiler != nil {
@@ -371,8 +369,7 @@ func (s *storeStage) runOne(
 			saveProfile = server.profiler.startCPU(ctx, spec.duration, name)
 		}
 		var err error
-		cpuBefore, err = server.cpuTime()
-		measureStart = time.Now()
+		cpuBefore, err = takeCPUSnapshot(server)
 		return err
 	}
 	sampler := sampleMemory(server, memorySampleInterval)
@@ -381,10 +378,9 @@ func (s *storeStage) runOne(
 	if err != nil {
 		return nil, errors.Join(err, saveProfile())
 	}
-	cpuAfter, err := server.cpuTime()
 	// The CPU time includes requests in flight at the deadline, whose
-	// results do not count, so the wall time runs until the last of them.
-	wall := time.Since(measureStart)
+	// results do not count, so the snapshot comes after the last of them.
+	cpuAfter, err := takeCPUSnapshot(server)
 	if err := errors.Join(err, saveProfile()); err != nil {
 		return nil, err
 	}
@@ -393,6 +389,6 @@ func (s *storeStage) runOne(
 		concurrency: concurrency,
 		load:        load,
 		maxRSS:      maxRSS,
-		serverCPU:   (cpuAfter - cpuBefore).Seconds() / wall.Seconds(),
+		cpu:         cpuBetween(cpuBefore, cpuAfter),
 	}, nil
 }
