@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, expect } from '@playwright/test';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, expect } from '@playwright/test';
 import type { Authenticator } from './authenticator';
 
 const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -66,9 +66,9 @@ export async function readKey(page: Page): Promise<string> {
   return secret as string;
 }
 
-/** Returns the ten recovery codes listed on the page. */
-export async function readRecoveryCodes(page: Page): Promise<string[]> {
-  const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+/** Returns the ten recovery codes listed on the page, or in one part of it. */
+export async function readRecoveryCodes(scope: Page | Locator): Promise<string[]> {
+  const codes = scope.getByTestId('recovery-codes').getByRole('listitem');
   await expect(codes).toHaveCount(10);
   return (await codes.allTextContents()).map((code) => code.trim());
 }
