@@ -55,7 +55,8 @@ export const es: Messages = {
   navSettings: 'Organización',
   navAccount: 'Cuenta',
   unread: (count: number) => `${count} sin leer`,
-  unreadLabel: (count: number) => plural(count, 'notificación sin leer', 'notificaciones sin leer'),
+  // The accessible name contains the visible text ("1 sin leer"), as WCAG 2.5.3 asks.
+  unreadLabel: (count: number) => `Notificaciones: ${count} sin leer`,
   signOut: 'Cerrar sesión',
 
   // Setup
