@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gorilla/sessions"
@@ -33,18 +32,9 @@ func (s *Server) loadVisitor(c echo.Context) (*visitor, error) {
 	}
 	v := &visitor{session: session}
 	v.record, _ = session.Values[recordValue].(*store.Session)
-	if v.record != nil {
-		user, err := s.store.UserByID(c.Request().Context(), v.record.UserID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			v.record = nil
-		case err != nil:
-			return nil, err
-		case user.Disabled:
-			v.record = nil
-		default:
-			v.user = user
-		}
+	v.user, _ = session.Values[userValue].(*store.User)
+	if v.user == nil || v.user.Disabled {
+		v.record, v.user = nil, nil
 	}
 	c.Set(visitorKey, v)
 	return v, nil

@@ -189,10 +189,10 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 			return err
 		}
 	} else {
-		if err := s.startSession(c, v.user, store.StageAuthenticated); err != nil {
+		event := s.auditEvent(c, "signin.succeeded", v.user, v.user, "new key confirmed", "")
+		if err := s.startSession(c, v.user, store.StageAuthenticated, event); err != nil {
 			return err
 		}
-		s.audit(c, "signin.succeeded", v.user, v.user, "new key confirmed", "")
 		s.metrics.signIns.WithLabelValues("success").Inc()
 	}
 	if err := s.store.ResetThrottle(ctx, accountThrottleKey(v.user.Email)); err != nil {

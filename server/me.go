@@ -44,11 +44,7 @@ const notificationListLimit = 50
 func (s *Server) me(c echo.Context) error {
 	user := currentVisitor(c).user
 	ctx := c.Request().Context()
-	org, err := s.store.OrganizationByID(ctx, user.OrganizationID)
-	if err != nil {
-		return err
-	}
-	unread, err := s.store.CountUnread(ctx, user.ID)
+	org, unread, err := s.store.OrganizationWithUnread(ctx, user.OrganizationID, user.ID)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (s *Server) regenerateOwnKey(c echo.Context) error {
 	if v.user.TOTPStatus != store.TOTPActive {
 		return newError(http.StatusConflict, "You have no active key to replace: set one up.")
 	}
-	if err := s.checkCode(c, v.user, request.Code); err != nil {
+	if err := s.checkCode(c, v.user, nil, request.Code); err != nil {
 		return err
 	}
 
@@ -59,7 +59,7 @@ func (s *Server) replaceRecoveryCodes(c echo.Context) error {
 	if v.user.TOTPStatus != store.TOTPActive {
 		return newError(http.StatusConflict, "Set up two-step verification first.")
 	}
-	if err := s.checkCode(c, v.user, request.Code); err != nil {
+	if err := s.checkCode(c, v.user, nil, request.Code); err != nil {
 		return err
 	}
 

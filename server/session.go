@@ -18,10 +18,14 @@ import (
 const (
 	sessionCookieName = "gatehouse_session"
 	sessionIDBytes    = 32
-	// recordValue and replacedValue are the keys in sessions.Session.Values
-	// that carry the database row and the hash of the id it replaces.
+	// recordValue, userValue and replacedValue are the keys in
+	// sessions.Session.Values that carry the session's row, its user's row
+	// and the hash of the id it replaces.
 	recordValue   = "record"
+	userValue     = "user"
 	replacedValue = "replaced"
+	// auditValue carries an audit event to store with a new session.
+	auditValue = "audit"
 )
 
 // SessionLimits bound how long a session lives.
@@ -74,7 +78,7 @@ func (d *sessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	if err != nil || !validSessionID(cookie.Value) {
 		return session, nil
 	}
-	record, err := d.store.SessionByHash(r.Context(), hashSessionID(cookie.Value))
+	record, user, err := d.store.SessionWithUser(r.Context(), hashSessionID(cookie.Value))
 	if errors.Is(err, store.ErrNotFound) {
 		return session, nil
 	}
@@ -96,6 +100,7 @@ func (d *sessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	session.ID = cookie.Value
 	session.IsNew = false
 	session.Values[recordValue] = record
+	session.Values[userValue] = user
 	return session, nil
 }
 
@@ -143,11 +148,13 @@ func (d *sessionStore) Save(
 			return err
 		}
 		record.IDHash = hashSessionID(id)
-		if err := d.store.ReplaceSession(r.Context(), replaced, record); err != nil {
+		audit, _ := session.Values[auditValue].(*store.AuditEvent)
+		if err := d.store.ReplaceSession(r.Context(), replaced, record, audit); err != nil {
 			return err
 		}
 		session.ID = id
 		delete(session.Values, replacedValue)
+		delete(session.Values, auditValue)
 	}
 	http.SetCookie(w, sessions.NewCookie(session.Name(), session.ID, session.Options))
 	return nil

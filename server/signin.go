@@ -113,7 +113,7 @@ func (s *Server) signIn(c echo.Context) error {
 		// The organisation does not require a second step of this user.
 		return s.completeSignIn(c, user, "password only")
 	}
-	if err := s.startSession(c, user, store.StagePassword); err != nil {
+	if err := s.startSession(c, user, store.StagePassword, nil); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, stateResponse{State: state})
@@ -122,10 +122,29 @@ func (s *Server) signIn(c echo.Context) error {
 // nextStep returns what a user who has given the right password must do
 // next, or errKeyExpired when an admin's new key lapsed before enrolment.
 func (s *Server) nextStep(ctx context.Context, user *store.User) (string, error) {
-	pending, err := s.store.KeyByStatus(ctx, user.ID, store.KeyPending)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return "", err
+	state, _, err := s.nextStepAndKeys(ctx, user)
+	return state, err
+}
+
+// nextStepAndKeys does as nextStep and also returns the user's keys, so
+// the code step reads them once.
+func (s *Server) nextStepAndKeys(
+	ctx context.Context,
+	user *store.User,
+) (string, store.UserKeys, error) {
+	keys, err := s.store.CurrentKeys(ctx, user.ID)
+	if err != nil {
+		return "", keys, err
 	}
+	state, err := s.stateFor(ctx, user, keys.Pending)
+	return state, keys, err
+}
+
+func (s *Server) stateFor(
+	ctx context.Context,
+	user *store.User,
+	pending *store.TOTPKey,
+) (string, error) {
 	if pending != nil {
 		if pending.Origin == store.KeyFromReset && s.expired(pending) {
 			return "", errKeyExpired
@@ -163,32 +182,42 @@ func (s *Server) verifyCode(c echo.Context) error {
 	if err := decodeJSON(c, &request); err != nil {
 		return err
 	}
-	if err := s.requireActiveKeyStep(c.Request().Context(), v.user); err != nil {
+	key, err := s.requireActiveKeyStep(c.Request().Context(), v.user)
+	if err != nil {
 		return err
 	}
-	if err := s.checkCode(c, v.user, request.Code); err != nil {
+	if err := s.checkCode(c, v.user, key, request.Code); err != nil {
 		return err
 	}
 	return s.completeSignIn(c, v.user, "authenticator code")
 }
 
-// requireActiveKeyStep returns errEnrollFirst unless the user's next step
-// is a code from an active key.
-func (s *Server) requireActiveKeyStep(ctx context.Context, user *store.User) error {
-	state, err := s.nextStep(ctx, user)
+// requireActiveKeyStep returns the user's active key, or errEnrollFirst
+// unless the user's next step is a code from an active key.
+func (s *Server) requireActiveKeyStep(
+	ctx context.Context,
+	user *store.User,
+) (*store.TOTPKey, error) {
+	state, keys, err := s.nextStepAndKeys(ctx, user)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if state != stateTOTPRequired {
-		return errEnrollFirst
+	if state != stateTOTPRequired || keys.Active == nil {
+		return nil, errEnrollFirst
 	}
-	return nil
+	return keys.Active, nil
 }
 
 // checkCode accepts a code from the user's active key once: it must match
 // the current time step or a neighbour, and be of a later step than any
-// code accepted before. Failures count towards the sign-in throttle.
-func (s *Server) checkCode(c echo.Context, user *store.User, input string) error {
+// code accepted before. Failures count towards the sign-in throttle. A nil
+// key means the active key is read here.
+func (s *Server) checkCode(
+	c echo.Context,
+	user *store.User,
+	key *store.TOTPKey,
+	input string,
+) error {
 	ctx := c.Request().Context()
 	code, err := auth.NormalizeCode(input)
 	if err != nil {
@@ -199,9 +228,10 @@ func (s *Server) checkCode(c echo.Context, user *store.User, input string) error
 		return err
 	}
 
-	key, err := s.store.KeyByStatus(ctx, user.ID, store.KeyActive)
-	if err != nil {
-		return err
+	if key == nil {
+		if key, err = s.store.KeyByStatus(ctx, user.ID, store.KeyActive); err != nil {
+			return err
+		}
 	}
 	secret, err := s.keys.DecryptTOTPSecret(user.ID, key.Secret)
 	if err != nil {
@@ -245,7 +275,7 @@ func (s *Server) verifyRecoveryCode(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if err := s.requireActiveKeyStep(ctx, v.user); err != nil {
+	if _, err := s.requireActiveKeyStep(ctx, v.user); err != nil {
 		return err
 	}
 	code := auth.NormalizeRecoveryCode(request.Code)
@@ -290,7 +320,7 @@ func (s *Server) stepUp(c echo.Context) error {
 	if v.user.TOTPStatus != store.TOTPActive {
 		return errEnrollFirst
 	}
-	if err := s.checkCode(c, v.user, request.Code); err != nil {
+	if err := s.checkCode(c, v.user, nil, request.Code); err != nil {
 		return err
 	}
 
@@ -309,14 +339,14 @@ func (s *Server) stepUp(c echo.Context) error {
 // completeSignIn turns the request's session into an authenticated one
 // under a new id, and clears the account's failure count.
 func (s *Server) completeSignIn(c echo.Context, user *store.User, how string) error {
-	if err := s.startSession(c, user, store.StageAuthenticated); err != nil {
+	event := s.auditEvent(c, "signin.succeeded", user, user, how, "")
+	if err := s.startSession(c, user, store.StageAuthenticated, event); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
 	if err := s.store.ResetThrottle(ctx, accountThrottleKey(user.Email)); err != nil {
 		return err
 	}
-	s.audit(c, "signin.succeeded", user, user, how, "")
 	s.metrics.signIns.WithLabelValues("success").Inc()
 	slog.Info("Signed in", "user_id", user.ID, "method", how, "client_ip", c.RealIP())
 	return c.JSON(http.StatusOK, stateResponse{State: stateAuthenticated})
@@ -324,8 +354,13 @@ func (s *Server) completeSignIn(c echo.Context, user *store.User, how string) er
 
 // startSession gives the request a fresh session id at the given stage.
 // Any session the request had is replaced, so an id never carries over from
-// one privilege level to the next.
-func (s *Server) startSession(c echo.Context, user *store.User, stage string) error {
+// one privilege level to the next. A non-nil audit event is stored with it.
+func (s *Server) startSession(
+	c echo.Context,
+	user *store.User,
+	stage string,
+	audit *store.AuditEvent,
+) error {
 	session, err := s.sessions.Get(c.Request(), sessionCookieName)
 	if err != nil {
 		return err
@@ -350,6 +385,10 @@ func (s *Server) startSession(c echo.Context, user *store.User, stage string) er
 		session.Values[replacedValue] = old.IDHash
 	}
 	session.Values[recordValue] = record
+	session.Values[userValue] = user
+	if audit != nil {
+		session.Values[auditValue] = audit
+	}
 	session.ID = ""
 	return session.Save(c.Request(), c.Response())
 }

@@ -96,6 +96,7 @@ func (cmd *ServeCmd) Run(build Build) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    32 * 1024,
 	}
+	releaseStartupMemory()
 	served := make(chan error, 1)
 	go func() {
 		if cmd.TLSCert != "" {

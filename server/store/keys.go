@@ -195,3 +195,30 @@ func (s *Store) CountUnusedRecoveryCodes(ctx context.Context, userID int64) (int
 		Where("user_id = ? AND used_at IS NULL", userID).Count(&count).Error
 	return count, err
 }
+
+// UserKeys are a user's active and pending keys; either may be nil.
+type UserKeys struct {
+	Active  *TOTPKey
+	Pending *TOTPKey
+}
+
+// CurrentKeys returns the user's active and pending keys in one query.
+func (s *Store) CurrentKeys(ctx context.Context, userID int64) (UserKeys, error) {
+	var keys []TOTPKey
+	err := s.read(ctx).Where("user_id = ? AND status IN ?", userID,
+		[]string{KeyActive, KeyPending}).Order("id DESC").Find(&keys).Error
+	if err != nil {
+		return UserKeys{}, err
+	}
+
+	var current UserKeys
+	for i := range keys {
+		switch {
+		case keys[i].Status == KeyActive && current.Active == nil:
+			current.Active = &keys[i]
+		case keys[i].Status == KeyPending && current.Pending == nil:
+			current.Pending = &keys[i]
+		}
+	}
+	return current, nil
+}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 )
 
@@ -25,14 +27,6 @@ func (s *Store) Notifications(
 	var notifications []Notification
 	err := query.Order("id DESC").Limit(limit).Find(&notifications).Error
 	return notifications, err
-}
-
-// CountUnread returns how many of the user's notifications are unread.
-func (s *Store) CountUnread(ctx context.Context, userID int64) (int64, error) {
-	var count int64
-	err := s.read(ctx).Model(&Notification{}).
-		Where("user_id = ? AND read_at IS NULL", userID).Count(&count).Error
-	return count, err
 }
 
 // MarkNotificationRead marks one of the user's notifications read and
@@ -78,4 +72,25 @@ func (s *Store) NotificationByID(ctx context.Context, userID, id int64) (*Notifi
 		return nil, translate(err)
 	}
 	return &notification, nil
+}
+
+// OrganizationWithUnread returns the user's organisation and how many of
+// their notifications are unread, in one query for GET /api/me.
+func (s *Store) OrganizationWithUnread(
+	ctx context.Context,
+	orgID, userID int64,
+) (*Organization, int64, error) {
+	var org Organization
+	var unread int64
+	row := s.read(ctx).Raw(`SELECT o.id, o.name, o.two_factor_policy, o.pending_key_hours,
+		(SELECT COUNT(*) FROM notifications n WHERE n.user_id = ? AND n.read_at IS NULL)
+		FROM organizations o WHERE o.id = ?`, userID, orgID).Row()
+	err := row.Scan(&org.ID, &org.Name, &org.TwoFactorPolicy, &org.PendingKeyHours, &unread)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return &org, unread, nil
 }
