@@ -43,10 +43,21 @@ type ceilings struct {
 
 // measureCeilings measures both ceilings, each for duration, one after the
 // other and before any Gatehouse server runs.
-func measureCeilings(ctx context.Context, duration time.Duration, tempDir string) (ceilings, error) {
+func measureCeilings(
+	ctx context.Context,
+	duration time.Duration,
+	tempDir string,
+	gate *quietGate,
+) (ceilings, error) {
 	result := ceilings{argon2Workers: runtime.NumCPU()}
+	if err := gate.wait(ctx); err != nil {
+		return result, err
+	}
 	var err error
 	if result.argon2Rate, result.argon2Other, err = measureArgon2(ctx, duration); err != nil {
+		return result, err
+	}
+	if err := gate.wait(ctx); err != nil {
 		return result, err
 	}
 	result.bareEcho, result.bareEchoCPU, err = measureBareEcho(ctx, tempDir, duration)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -85,4 +86,53 @@ func machineBusyTime() (time.Duration, error) {
 		ticks += value
 	}
 	return time.Duration(ticks) * time.Second / clockTicksPerSecond, nil
+}
+
+// quietGate delays measurements while other processes keep the machine
+// busy, within a total waiting budget for the whole run, so that a burst
+// of someone else's work does not land in a measurement when it can be
+// avoided.
+type quietGate struct {
+	// maxOther is the CPU, in cores, that other processes may use for the
+	// machine to count as quiet.
+	maxOther float64
+	// budget is the waiting time left for the rest of the run.
+	budget time.Duration
+	// waited is the total time waited so far.
+	waited time.Duration
+}
+
+// quietSampleTime is how long the gate watches the machine per check.
+const quietSampleTime = 500 * time.Millisecond
+
+// wait returns once other processes used at most maxOther cores over the
+// last quietSampleTime, or when the budget runs out. A gate with no budget
+// returns at once.
+func (g *quietGate) wait(ctx context.Context) error {
+	if g.budget <= 0 {
+		return nil
+	}
+	began := time.Now()
+	for {
+		before, err := takeSelfSnapshot()
+		if err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(quietSampleTime):
+		}
+		after, err := takeSelfSnapshot()
+		if err != nil {
+			return err
+		}
+		// The first check is part of every measurement, not a wait.
+		waited := max(0, time.Since(began)-quietSampleTime)
+		if cpuBetween(before, after).other <= g.maxOther || waited >= g.budget {
+			g.budget -= waited
+			g.waited += waited
+			return nil
+		}
+	}
 }

@@ -124,6 +124,9 @@ type config struct {
 	scenarioFilter *regexp.Regexp
 	// profileDir, when set, receives CPU and heap profiles of the servers.
 	profileDir string
+	// quietBudget is the total time the run may wait, before its
+	// measurements, for other processes to leave the machine quiet.
+	quietBudget time.Duration
 }
 
 func parseFlags(args []string) (config, string, error) {
@@ -148,6 +151,9 @@ func parseFlags(args []string) (config, string, error) {
 		"stop the whole run after this long (default 30m, or 3m with -smoke)")
 	scenarioPattern := flags.String("run", "",
 		"run only the scenarios whose name matches this regular expression, such as 'code step'")
+	quietBudget := flags.Duration("quiet-wait", -1,
+		"total time to wait before measurements while other processes use more than "+
+			"0.3 cores (default 3m, or 0 with -smoke)")
 	profileDir := flags.String("server-profiles", "",
 		"start the servers with --pprof-addr and save a CPU profile of each run and heap "+
 			"profiles into this folder")
@@ -170,6 +176,7 @@ func parseFlags(args []string) (config, string, error) {
 		gatehouseBin: *gatehouseBin,
 		keepTemp:     *keep,
 		maxTotalTime: 30 * time.Minute,
+		quietBudget:  3 * time.Minute,
 	}
 	if cfg.smoke {
 		cfg.users = 500
@@ -179,6 +186,7 @@ func parseFlags(args []string) (config, string, error) {
 		cfg.starts = 1
 		cfg.resultsPath = ""
 		cfg.maxTotalTime = 3 * time.Minute
+		cfg.quietBudget = 0
 	}
 	if *users != 0 {
 		cfg.users = *users
@@ -191,6 +199,9 @@ func parseFlags(args []string) (config, string, error) {
 	}
 	if *maxTime != 0 {
 		cfg.maxTotalTime = *maxTime
+	}
+	if *quietBudget >= 0 {
+		cfg.quietBudget = *quietBudget
 	}
 	if cfg.users < 100 {
 		return config{}, "", fmt.Errorf("-users %d is too few: use at least 100", cfg.users)

@@ -193,8 +193,10 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "## Run of %s\n\n", r.started.UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "- Machine: %s, %d cores, %s memory, %s, %s\n", m.cpuModel, m.cores,
 		m.memory, m.kernel, m.goVersion)
-	fmt.Fprintf(&b, "- Other load: 1-minute load average %s before the run, %s after it\n",
-		m.loadBefore, loadAverage())
+	fmt.Fprintf(&b, "- Other load: 1-minute load average %s before the run, %s after it; "+
+		"the run waited %s in total, of at most %s, for other processes to use at most "+
+		"%.1f cores before its measurements\n", m.loadBefore, loadAverage(),
+		r.gate.waited.Round(time.Second), r.cfg.quietBudget, quietMaxOther)
 	fmt.Fprintf(&b, "- Code: `%s`%s\n", m.commit, r.binaryNote())
 	mode := ""
 	if r.cfg.smoke {

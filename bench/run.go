@@ -19,6 +19,10 @@ import (
 // memorySampleInterval is how often a run reads the server's VmRSS.
 const memorySampleInterval = 50 * time.Millisecond
 
+// quietMaxOther is the CPU, in cores, that other processes may use while the
+// machine still counts as quiet enough to start a measurement.
+const quietMaxOther = 0.3
+
 // storeSpec is one store to seed and measure.
 type storeSpec struct {
 	label string
@@ -83,6 +87,7 @@ type report struct {
 	build    *buildInfo
 	ceilings ceilings
 	stores   []*storeResult
+	gate     *quietGate
 }
 
 // broken reports whether a scenario run had no successful operation, which
@@ -115,14 +120,15 @@ func run(ctx context.Context, cfg config, out io.Writer) (*report, error) {
 		defer os.RemoveAll(tempDir)
 	}
 
-	rep := &report{cfg: cfg, started: time.Now(), machine: describeMachine(ctx, root)}
+	rep := &report{cfg: cfg, started: time.Now(), machine: describeMachine(ctx, root),
+		gate: &quietGate{maxOther: quietMaxOther, budget: cfg.quietBudget}}
 	fmt.Fprintf(out, "Building gatehouse in %s\n", root)
 	if rep.build, err = buildGatehouse(ctx, root, tempDir, cfg.gatehouseBin); err != nil {
 		return nil, err
 	}
 
 	fmt.Fprintln(out, "Measuring the ceilings: raw argon2id and a bare Echo handler")
-	if rep.ceilings, err = measureCeilings(ctx, cfg.ceilingTime, tempDir); err != nil {
+	if rep.ceilings, err = measureCeilings(ctx, cfg.ceilingTime, tempDir, rep.gate); err != nil {
 		return nil, err
 	}
 
@@ -136,7 +142,7 @@ func run(ctx context.Context, cfg config, out io.Writer) (*report, error) {
 		return nil, err
 	}
 	stage := &storeStage{cfg: cfg, out: out, tempDir: tempDir, binary: rep.build.binary,
-		passwordHash: hash, keys: keys}
+		passwordHash: hash, keys: keys, gate: rep.gate}
 
 	for _, spec := range []storeSpec{
 		{label: "SQLite", users: cfg.users / 10, listOnly: true},
@@ -179,6 +185,7 @@ type storeStage struct {
 	binary       string
 	passwordHash string
 	keys         *auth.Keyring
+	gate         *quietGate
 }
 
 // measurePostgres measures a PostgreSQL store in a schema of its own, or
@@ -268,6 +275,9 @@ func (s *storeStage) startServers(
 		cmd := exec.Command(s.binary, args...)
 		cmd.Env = childEnv("GATEHOUSE_SECRET_KEY=" + benchMasterKey)
 		logPath := filepath.Join(s.tempDir, fmt.Sprintf("%s-server-%d.log", name, i+1))
+		if err := s.gate.wait(ctx); err != nil {
+			return nil, err
+		}
 		server, startTime, err := startChild(ctx, "gatehouse", cmd, addr, logPath)
 		if err != nil {
 			return nil, err
@@ -371,6 +381,9 @@ func (s *storeStage) runOne(
 		var err error
 		cpuBefore, err = takeCPUSnapshot(server)
 		return err
+	}
+	if err := s.gate.wait(ctx); err != nil {
+		return nil, err
 	}
 	sampler := sampleMemory(server, memorySampleInterval)
 	load, err := runLoad(ctx, server.base, spec, sc.setUp, sc.op)
