@@ -190,7 +190,8 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 		}
 	} else {
 		event := s.auditEvent(c, "signin.succeeded", v.user, v.user, "new key confirmed", "")
-		if err := s.startSession(c, v.user, store.StageAuthenticated, event); err != nil {
+		err := s.startSession(c, v.user, store.StageAuthenticated, event, nil)
+		if err != nil {
 			return err
 		}
 		s.metrics.signIns.WithLabelValues("success").Inc()

@@ -24,8 +24,10 @@ const (
 	recordValue   = "record"
 	userValue     = "user"
 	replacedValue = "replaced"
-	// auditValue carries an audit event to store with a new session.
+	// auditValue carries an audit event to store with a new session, and
+	// guardValue a code's time step to use up in the same transaction.
 	auditValue = "audit"
+	guardValue = "guard"
 )
 
 // SessionLimits bound how long a session lives.
@@ -149,12 +151,15 @@ func (d *sessionStore) Save(
 		}
 		record.IDHash = hashSessionID(id)
 		audit, _ := session.Values[auditValue].(*store.AuditEvent)
-		if err := d.store.ReplaceSession(r.Context(), replaced, record, audit); err != nil {
+		guard, _ := session.Values[guardValue].(*store.StepGuard)
+		delete(session.Values, auditValue)
+		delete(session.Values, guardValue)
+		err = d.store.ReplaceSession(r.Context(), replaced, record, audit, guard)
+		if err != nil {
 			return err
 		}
 		session.ID = id
 		delete(session.Values, replacedValue)
-		delete(session.Values, auditValue)
 	}
 	http.SetCookie(w, sessions.NewCookie(session.Name(), session.ID, session.Options))
 	return nil

@@ -111,9 +111,9 @@ func (s *Server) signIn(c echo.Context) error {
 	}
 	if state == stateAuthenticated {
 		// The organisation does not require a second step of this user.
-		return s.completeSignIn(c, user, "password only")
+		return s.completeSignIn(c, user, "password only", nil)
 	}
-	if err := s.startSession(c, user, store.StagePassword, nil); err != nil {
+	if err := s.startSession(c, user, store.StagePassword, nil, nil); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, stateResponse{State: state})
@@ -186,10 +186,15 @@ func (s *Server) verifyCode(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.checkCode(c, v.user, key, request.Code); err != nil {
+	guard, err := s.matchCode(c, v.user, key, request.Code)
+	if err != nil {
 		return err
 	}
-	return s.completeSignIn(c, v.user, "authenticator code")
+	err = s.completeSignIn(c, v.user, "authenticator code", guard)
+	if errors.Is(err, store.ErrStepUsed) {
+		return s.rejectCode(c, v.user, true)
+	}
+	return err
 }
 
 // requireActiveKeyStep returns the user's active key, or errEnrollFirst
@@ -218,50 +223,71 @@ func (s *Server) checkCode(
 	key *store.TOTPKey,
 	input string,
 ) error {
+	guard, err := s.matchCode(c, user, key, input)
+	if err != nil {
+		return err
+	}
+	fresh, err := s.store.UseStep(c.Request().Context(), guard.KeyID, guard.Step)
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		return s.rejectCode(c, user, true)
+	}
+	return nil
+}
+
+// matchCode finds the time step of a code from the user's active key, and
+// counts a wrong code as a failure. It does not use the step up: the caller
+// must, with UseStep or inside the transaction that acts on the code.
+func (s *Server) matchCode(
+	c echo.Context,
+	user *store.User,
+	key *store.TOTPKey,
+	input string,
+) (*store.StepGuard, error) {
 	ctx := c.Request().Context()
 	code, err := auth.NormalizeCode(input)
 	if err != nil {
-		return badRequest("Enter the 6-digit code from your authenticator app, like 123456.")
+		return nil, badRequest("Enter the 6-digit code from your authenticator app, like 123456.")
 	}
 	if err := s.checkThrottle(ctx, user.Email, c.RealIP()); err != nil {
 		s.metrics.throttled.Inc()
-		return err
+		return nil, err
 	}
 
 	if key == nil {
 		if key, err = s.store.KeyByStatus(ctx, user.ID, store.KeyActive); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	secret, err := s.keys.DecryptTOTPSecret(user.ID, key.Secret)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	step, ok, err := auth.MatchCode(secret, code, s.now())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fresh := false
-	if ok {
-		if fresh, err = s.store.UseStep(ctx, key.ID, step); err != nil {
-			return err
-		}
+	if !ok {
+		return nil, s.rejectCode(c, user, false)
 	}
-	if fresh {
-		return nil
-	}
+	return &store.StepGuard{KeyID: key.ID, Step: step}, nil
+}
 
+// rejectCode records a wrong or reused code and returns the error to send.
+func (s *Server) rejectCode(c echo.Context, user *store.User, reused bool) error {
 	detail := "wrong code"
-	if ok {
+	if reused {
 		detail = "reused code"
 	}
 	s.audit(c, "signin.failed", nil, user, detail, "")
 	s.metrics.codeFailures.Inc()
 	s.metrics.signIns.WithLabelValues("failure").Inc()
-	if err := s.recordFailure(ctx, user.Email, c.RealIP()); err != nil {
+	if err := s.recordFailure(c.Request().Context(), user.Email, c.RealIP()); err != nil {
 		return err
 	}
-	if ok {
+	if reused {
 		return errReusedCode
 	}
 	return errWrongCode
@@ -306,7 +332,7 @@ func (s *Server) verifyRecoveryCode(c echo.Context) error {
 	}
 	s.notify(ctx, v.user, recoveryCodeUsedMessage(left))
 	s.queueEmail(ctx, notify.RecoveryCodeUsed, v.user, left)
-	return s.completeSignIn(c, v.user, "recovery code")
+	return s.completeSignIn(c, v.user, "recovery code", nil)
 }
 
 // stepUp renews the second factor of a signed-in session, which sensitive
@@ -337,10 +363,18 @@ func (s *Server) stepUp(c echo.Context) error {
 }
 
 // completeSignIn turns the request's session into an authenticated one
-// under a new id, and clears the account's failure count.
-func (s *Server) completeSignIn(c echo.Context, user *store.User, how string) error {
+// under a new id, and clears the account's failure count. A non-nil guard
+// uses up a code's time step in the same transaction, or fails with
+// store.ErrStepUsed and signs nobody in.
+func (s *Server) completeSignIn(
+	c echo.Context,
+	user *store.User,
+	how string,
+	guard *store.StepGuard,
+) error {
 	event := s.auditEvent(c, "signin.succeeded", user, user, how, "")
-	if err := s.startSession(c, user, store.StageAuthenticated, event); err != nil {
+	err := s.startSession(c, user, store.StageAuthenticated, event, guard)
+	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -360,6 +394,7 @@ func (s *Server) startSession(
 	user *store.User,
 	stage string,
 	audit *store.AuditEvent,
+	guard *store.StepGuard,
 ) error {
 	session, err := s.sessions.Get(c.Request(), sessionCookieName)
 	if err != nil {
@@ -388,6 +423,9 @@ func (s *Server) startSession(
 	session.Values[userValue] = user
 	if audit != nil {
 		session.Values[auditValue] = audit
+	}
+	if guard != nil {
+		session.Values[guardValue] = guard
 	}
 	session.ID = ""
 	return session.Save(c.Request(), c.Response())

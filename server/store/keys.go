@@ -167,7 +167,11 @@ func replaceRecoveryCodes(tx *gorm.DB, userID int64, hashes [][]byte, now time.T
 // is accepted once even when several requests carry it at the same moment:
 // the check and the write are one conditional UPDATE.
 func (s *Store) UseStep(ctx context.Context, keyID, step int64) (bool, error) {
-	result := s.write(ctx).Model(&TOTPKey{}).
+	return useStep(s.write(ctx), keyID, step)
+}
+
+func useStep(tx *gorm.DB, keyID, step int64) (bool, error) {
+	result := tx.Model(&TOTPKey{}).
 		Where("id = ? AND status = ? AND last_step < ?", keyID, KeyActive, step).
 		Update("last_step", step)
 	if result.Error != nil {

@@ -9,18 +9,39 @@ import (
 	"gorm.io/gorm"
 )
 
+// StepGuard is a code's time step to use up for a key.
+type StepGuard struct {
+	KeyID int64
+	Step  int64
+}
+
+// ErrStepUsed is returned when a code's time step was used up already.
+var ErrStepUsed = errors.New("the code was used already")
+
 // ReplaceSession stores next and deletes the session whose hash is oldHash
 // (if any) in one transaction, so a session id changes at each privilege
 // step without a moment where both ids work. A non-nil audit event is
-// written in the same transaction, which saves the single SQLite writer a
-// commit on every sign-in.
+// written and a non-nil guard's step used up (see UseStep) in the same
+// transaction, which saves the single SQLite writer two commits on every
+// sign-in; when the step was used, nothing is written and the error is
+// ErrStepUsed.
 func (s *Store) ReplaceSession(
 	ctx context.Context,
 	oldHash string,
 	next *Session,
 	audit *AuditEvent,
+	guard *StepGuard,
 ) error {
 	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		if guard != nil {
+			fresh, err := useStep(tx, guard.KeyID, guard.Step)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return ErrStepUsed
+			}
+		}
 		if oldHash != "" {
 			if err := tx.Where("id_hash = ?", oldHash).Delete(&Session{}).Error; err != nil {
 				return err
