@@ -1,6 +1,6 @@
-// The account page: a password change that signs out the other sessions, the list of
-// sessions with revocation, new recovery codes, and a key change the user starts
-// themselves, during which the old key keeps working until the new one is confirmed.
+// The account page in one story: a password change signs out the other sessions, and
+// the list of sessions can sign one out. New recovery codes replace the old ones. A key
+// change that the user starts keeps the old key working until the new one is confirmed.
 
 import { expect, test } from '@playwright/test';
 import { Authenticator } from './authenticator';

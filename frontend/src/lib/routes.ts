@@ -57,7 +57,7 @@ function pendingStepPath(state: SessionState): string | null {
  */
 export function redirectFor(route: Route, state: SessionState, role: Role | null): string | null {
   switch (route.name) {
-    // An invitation sets the password of another, new account, whoever opens it.
+    // An invitation sets the password of a new account, so it opens in any session state.
     case 'setup':
     case 'invite':
     case 'notFound':

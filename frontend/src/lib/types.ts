@@ -3,7 +3,7 @@
 export type SessionState = 'signed_out' | 'totp_required' | 'enrollment_required' | 'authenticated';
 export type Role = 'admin' | 'member';
 export type TotpStatus = 'active' | 'pending' | 'off';
-/** Who must use two-step verification: everyone, or administrators only. */
+/** Two-step verification policy: required of everyone ("all") or of administrators only ("admins"). */
 export type TwoFactorPolicy = 'all' | 'admins';
 /** Values of the users list's status filter: a two-step status, or disabled accounts. */
 export type UserStatusFilter = TotpStatus | 'disabled';

@@ -55,7 +55,7 @@ export const es: Messages = {
   navSettings: 'Organización',
   navAccount: 'Cuenta',
   unread: (count: number) => `${count} sin leer`,
-  // The accessible name contains the visible text ("1 sin leer"), as WCAG 2.5.3 asks.
+  // The accessible name contains the visible text ("1 sin leer"), as WCAG 2.5.3 (Label in Name) requires.
   unreadLabel: (count: number) => `Notificaciones: ${count} sin leer`,
   signOut: 'Cerrar sesión',
 
