@@ -65,7 +65,7 @@ type invitationRequest struct {
 	Password string `json:"password"`
 }
 
-// showInvitation tells the invitation page whose account it sets up.
+// showInvitation returns whose account an invitation sets up, for its page.
 func (s *Server) showInvitation(c echo.Context) error {
 	var request invitationRequest
 	if err := decodeJSON(c, &request); err != nil {

@@ -34,7 +34,7 @@ type notificationResponse struct {
 	Message   string    `json:"message"`
 	CreatedAt time.Time `json:"created_at"`
 	Read      bool      `json:"read"`
-	// Reported is whether the user said a key-reset notice was unexpected.
+	// Reported is whether the user reported a key-reset notice as unexpected.
 	Reported bool `json:"reported"`
 }
 

@@ -23,7 +23,7 @@ func TestAdminEndpointsRefuseOutsiders(t *testing.T) {
 	endpoints := []struct {
 		method, path string
 		body         any
-		// perUser endpoints answer another organisation's admin with 404.
+		// perUser endpoints return 404 to another organisation's admin.
 		perUser bool
 	}{
 		{http.MethodGet, "/api/org/users", nil, false},

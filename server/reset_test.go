@@ -86,8 +86,8 @@ func TestEnrollmentCodeCannotBeReusedForSignIn(t *testing.T) {
 }
 
 // TestGenerateNewKeyFlow walks the whole reset: the admin generates a key,
-// the member's session and old key die, the member is told, enrols the new
-// key, and the old key's codes stay refused.
+// the member's session and old key die, the member gets the notice, enrols
+// the new key, and the old key's codes stay refused.
 func TestGenerateNewKeyFlow(t *testing.T) {
 	env := newTestEnv(t)
 	adminClient, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")

@@ -82,17 +82,17 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	return e, nil
 }
 
-// alive answers while the process serves requests, whatever the database
-// does, so a supervisor restarts Gatehouse only when it is truly stuck.
+// alive returns 200 while the process serves requests, whatever the
+// database does, so a supervisor restarts Gatehouse only when it is stuck.
 func (s *Server) alive(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// ready answers 200 only while the database answers, so a load balancer
+// ready returns 200 only while the database responds, so a load balancer
 // sends no traffic to an instance that can't serve it.
 func (s *Server) ready(c echo.Context) error {
 	if err := s.store.Ping(c.Request().Context()); err != nil {
-		return newError(http.StatusServiceUnavailable, "The database does not answer.")
+		return newError(http.StatusServiceUnavailable, "The database is not responding.")
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }

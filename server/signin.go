@@ -54,8 +54,8 @@ func (s *Server) sessionState(c echo.Context) error {
 	return c.JSON(http.StatusOK, stateResponse{State: state})
 }
 
-// signIn checks an email and password. Unknown emails go through the same
-// hash and the same answer as wrong passwords, so accounts can't be
+// signIn checks an email and password. Unknown emails cost the same hash
+// and get the same response as wrong passwords, so accounts can't be
 // enumerated.
 func (s *Server) signIn(c echo.Context) error {
 	var request credentialsRequest
@@ -365,7 +365,7 @@ func (s *Server) stepUp(c echo.Context) error {
 // completeSignIn turns the request's session into an authenticated one
 // under a new id, and clears the account's failure count. A non-nil guard
 // uses up a code's time step in the same transaction, or fails with
-// store.ErrStepUsed and signs nobody in.
+// store.ErrStepUsed and creates no session.
 func (s *Server) completeSignIn(
 	c echo.Context,
 	user *store.User,

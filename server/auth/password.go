@@ -37,8 +37,8 @@ var ErrBusy = errors.New("too many password checks at once")
 
 // Hasher hashes and verifies passwords with argon2id. Each hash takes about
 // 19 MiB, so at most `slots` run at once and at most `maxWaiting` more wait
-// for a slot; the rest get ErrBusy at once, keeping memory flat under a flood
-// of sign-ins.
+// for a slot. The rest get ErrBusy at once, which keeps memory flat under a
+// flood of sign-ins.
 type Hasher struct {
 	params     Argon2Params
 	slots      chan struct{}

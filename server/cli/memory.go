@@ -8,9 +8,9 @@ import (
 
 // defaultMemoryLimit is the Go heap size past which the garbage collector
 // works harder, unless GOMEMLIMIT sets another. Each password hash
-// allocates 19 MiB that is garbage a moment later; without a limit the heap
-// may double before a collection, and a burst of sign-ins would show as
-// twice the memory it needs.
+// allocates 19 MiB that is garbage a moment later. Without a limit the heap
+// may double before a collection, so a burst of sign-ins would use twice
+// the memory it needs.
 const defaultMemoryLimit = 96 << 20
 
 // releaseStartupMemory sets the memory limit and hands back to the OS the

@@ -22,7 +22,7 @@ func (s *Store) CreateInvitedUser(ctx context.Context, user *User, invitation *I
 
 // AcceptInvitation sets the password of the invitation's user and uses the
 // invitation up, in one transaction. It returns ErrNotFound for an unknown,
-// used or expired invitation; the conditional update makes a second accept
+// used or expired invitation. The conditional update makes a second accept
 // of one link fail even when both run at once.
 func (s *Store) AcceptInvitation(
 	ctx context.Context,

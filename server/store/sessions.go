@@ -23,8 +23,8 @@ var ErrStepUsed = errors.New("the code was used already")
 // step without a moment where both ids work. A non-nil audit event is
 // written and a non-nil guard's step used up (see UseStep) in the same
 // transaction, which saves the single SQLite writer two commits on every
-// sign-in; when the step was used, nothing is written and the error is
-// ErrStepUsed.
+// sign-in. When the step was used already, nothing is written and the
+// error is ErrStepUsed.
 func (s *Store) ReplaceSession(
 	ctx context.Context,
 	oldHash string,

@@ -63,7 +63,7 @@ func (s *Store) RecordFailure(
 	})
 }
 
-// ResetThrottle forgets the failures counted for key. Most sign-ins have
+// ResetThrottle deletes the failures counted for key. Most sign-ins have
 // none, so a read on the reader pool comes first and spares the single
 // SQLite writer a write.
 func (s *Store) ResetThrottle(ctx context.Context, key string) error {
