@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,5 +129,39 @@ func killLeftovers() {
 			_ = process.cmd.Process.Kill()
 			<-process.exited
 		}
+	}
+}
+
+// TestWriteResultsKeepsChanges checks that a new run replaces the generated
+// part of the results file and keeps the hand-written part, even though the
+// generated part names the heading in a sentence.
+func TestWriteResultsKeepsChanges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "RESULTS.md")
+	first := "# Results\n\nThe part below " + changesHeading + " is written by hand.\n\nrun 1\n"
+	if err := writeResults(path, first); err != nil {
+		t.Fatal(err)
+	}
+	created, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(created), first+changesHeading+"\n") {
+		t.Fatalf("a new file does not start with the run and then the heading:\n%s", created)
+	}
+
+	handWritten := changesHeading + "\n\n- 2026-12-04: a change by hand\n"
+	if err := os.WriteFile(path, []byte(first+handWritten), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := strings.Replace(first, "run 1", "run 2", 1)
+	if err := writeResults(path, second); err != nil {
+		t.Fatal(err)
+	}
+	replaced, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := second + handWritten; string(replaced) != want {
+		t.Errorf("after the second run the file is\n%s\nwant\n%s", replaced, want)
 	}
 }

@@ -393,8 +393,10 @@ func writeResults(path, text string) error {
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil:
-		if i := strings.Index(string(old), changesHeading); i >= 0 {
-			handWritten = string(old[i:])
+		// The heading must start a line: the generated text names it in a
+		// sentence too.
+		if i := strings.Index(string(old), "\n"+changesHeading+"\n"); i >= 0 {
+			handWritten = string(old[i+1:])
 		}
 	case !errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("read the previous results: %w", err)
