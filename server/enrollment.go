@@ -217,20 +217,14 @@ func (s *Server) rejectEnrollmentCode(c echo.Context, user *store.User, secret, 
 		return err
 	}
 
-	retired, err := s.store.RetiredKeys(ctx, user.ID, 1)
+	fromOldKey, err := s.matchesOlderKey(ctx, user, code)
 	if err != nil {
 		return err
 	}
-	if len(retired) == 1 {
-		old, err := s.keys.DecryptTOTPSecret(user.ID, retired[0].Secret)
-		if err != nil {
-			return err
-		}
-		if _, match, _ := auth.MatchCode(old, code, s.now()); match {
-			return newError(http.StatusUnauthorized, "That code comes from your previous key. "+
-				"Remove the old entry from your authenticator app, scan this new code and "+
-				"enter the code it shows.")
-		}
+	if fromOldKey {
+		return newError(http.StatusUnauthorized, "That code comes from your previous key. "+
+			"Remove the old entry from your authenticator app, scan this new code and "+
+			"enter the code it shows.")
 	}
 
 	if offset, found := auth.FindStep(secret, code, s.now(), clockSearchSteps); found {
@@ -239,6 +233,34 @@ func (s *Server) rejectEnrollmentCode(c echo.Context, user *store.User, secret, 
 	}
 	return newError(http.StatusUnauthorized,
 		"That code is not correct. Check that you scanned the new key and try the next code.")
+}
+
+// matchesOlderKey reports whether code is a current code of the key that
+// the pending one replaces: the active key during a change the user
+// started, or the newest retired key after an admin's reset.
+func (s *Server) matchesOlderKey(
+	ctx context.Context,
+	user *store.User,
+	code string,
+) (bool, error) {
+	keys, err := s.store.CurrentKeys(ctx, user.ID)
+	if err != nil {
+		return false, err
+	}
+	older := keys.Active
+	if older == nil {
+		retired, err := s.store.RetiredKeys(ctx, user.ID, 1)
+		if err != nil || len(retired) == 0 {
+			return false, err
+		}
+		older = &retired[0]
+	}
+	secret, err := s.keys.DecryptTOTPSecret(user.ID, older.Secret)
+	if err != nil {
+		return false, err
+	}
+	_, match, err := auth.MatchCode(secret, code, s.now())
+	return match, err
 }
 
 func clockWarning(offsetSteps int64) string {

@@ -32,6 +32,11 @@ func TestRegenerateOwnKeyNeedsCurrentCode(t *testing.T) {
 	other.signInFully(admin.Email, oldSecret)
 
 	env.nextStep()
+	r := c.post("/api/me/enrollment", map[string]string{"code": env.code(oldSecret)})
+	expectError(t, r, http.StatusUnauthorized)
+	if !strings.Contains(r.body["error"].(string), "previous key") {
+		t.Errorf("error = %q, want a hint about the previous key", r.body["error"])
+	}
 	expectStatus(t, c.post("/api/me/enrollment", map[string]string{"code": env.code(newSecret)}),
 		http.StatusOK)
 	env.nextStep()
