@@ -158,12 +158,11 @@ test('account page from password to own key', async ({ browser }) => {
   await openFromNavigation(third, 'Account');
   await expect(third.getByText('A new key is waiting for you to set it up.')).toBeVisible();
 
-  // A code of the key still in use does not confirm the new one. NOTE: the server explains
-  // "from your previous key" only for a retired key (after an admin's reset, which the admin
-  // story checks), so here it sends its general sentence for a wrong code.
+  // A code of the key still in use does not confirm the new one, and the server says where
+  // it comes from.
   await page.getByLabel('Code from the app').fill(phone.currentCode(oldKey));
   await page.getByRole('button', { name: 'Confirm' }).click();
-  await expect(page.getByRole('alert')).toContainText('Check that you scanned the new key');
+  await expect(page.getByRole('alert')).toContainText('That code comes from your previous key');
 
   // A code of the new key from a phone whose clock is 90 seconds ahead gets the clock sentence.
   await page.getByLabel('Code from the app').fill(phone.codeAt(newKey, 3));
