@@ -122,7 +122,7 @@ func (w *worker) call(ctx context.Context, method, path string, body any) outcom
 type loadSpec struct {
 	concurrency int
 	duration    time.Duration
-	// maxOperations bounds the operations of the run; zero means
+	// maxOperations bounds the operations of the run. Zero means
 	// maxRequestsPerRun.
 	maxOperations int
 	// onStart, when set, is called as the measured time starts, after the

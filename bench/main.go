@@ -15,10 +15,11 @@
 // request loop stops at a request count and a deadline. PostgreSQL rows need
 // a server at the -postgres URL, which must be on the loopback interface.
 //
-// Profiling: -cpuprofile FILE writes a CPU profile of this program, which is
-// the load generator side (go tool pprof FILE). The server has no profiling
-// endpoint. To profile it, build a throwaway copy of the repository with a
-// net/http/pprof listener added and pass that binary with -gatehouse PATH.
+// Profiling: -server-profiles DIR starts each server with --pprof-addr on a
+// free loopback port and saves a CPU profile of every run and heap profiles
+// at idle and after the sign-in runs. -run REGEXP limits the scenarios, for
+// example -run 'code step'. -cpuprofile FILE profiles this program, the load
+// generator side. Read either with go tool pprof FILE.
 package main
 
 import (
@@ -102,7 +103,7 @@ func runMain(cfg config, cpuProfile string) error {
 // config is the set of run settings: store sizes, durations and paths.
 type config struct {
 	smoke bool
-	// users is the size of the large stores; the small store gets a tenth.
+	// users is the size of the large stores. The small store gets a tenth.
 	users int
 	// runTime is the measured time of one scenario at one concurrency.
 	// Sign-in scenarios, which hash a password per request, get 1.6 times it.
@@ -120,7 +121,7 @@ type config struct {
 	gatehouseBin string
 	keepTemp     bool
 	maxTotalTime time.Duration
-	// scenarioFilter selects the scenarios to run by name; nil runs all.
+	// scenarioFilter selects the scenarios to run by name. Nil runs all.
 	scenarioFilter *regexp.Regexp
 	// profileDir, when set, receives CPU and heap profiles of the servers.
 	profileDir string

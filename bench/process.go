@@ -22,7 +22,7 @@ const (
 	// healthTimeout bounds the wait for a started server's first healthy response.
 	healthTimeout = 30 * time.Second
 	// healthPollInterval is the pause between two GET /healthz attempts while
-	// a server starts; it bounds the error of the start-to-healthy time.
+	// a server starts, so it bounds the error of the start-to-healthy time.
 	healthPollInterval = 2 * time.Millisecond
 	// stopTimeout is how long a server may drain after SIGTERM before SIGKILL.
 	stopTimeout = 25 * time.Second
@@ -204,8 +204,8 @@ func (p *childProcess) cpuTime() (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("read the CPU time of %s: %w", p.name, err)
 	}
-	// The command name, in brackets, may contain spaces; the fields after it
-	// are space-separated, and utime and stime are fields 14 and 15.
+	// The command name, in brackets, may contain spaces. The fields after it
+	// are separated by spaces, and utime and stime are fields 14 and 15.
 	end := strings.LastIndexByte(string(data), ')')
 	if end < 0 {
 		return 0, fmt.Errorf("invalid /proc stat of %s: %q", p.name, data)

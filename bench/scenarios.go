@@ -41,10 +41,10 @@ const (
 // scenario is one kind of operation, run at each concurrency.
 type scenario struct {
 	name string
-	// signIn marks scenarios that hash a password per operation; their runs
+	// signIn marks scenarios that hash a password per operation. Their runs
 	// take 1.6 times as long, because each completes few operations.
 	signIn bool
-	// prepare runs before each run, outside the measured time; it may set
+	// prepare runs before each run, outside the measured time, and may set
 	// the run's operation bound.
 	prepare func(ctx context.Context, spec *loadSpec) error
 	// setUp runs once per worker before the run.

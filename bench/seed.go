@@ -22,7 +22,7 @@ const (
 	// benchPassword is every seeded user's password.
 	benchPassword = "bench-password-Tq7f3aZ"
 	// benchMasterKey is GATEHOUSE_SECRET_KEY for every server the benchmark
-	// starts; the seeded TOTP secrets are encrypted with it.
+	// starts. The seeded TOTP secrets are encrypted with it.
 	benchMasterKey    = "gatehouse-benchmark-master-key-0123456789"
 	sessionCookieName = "gatehouse_session"
 	adminEmail        = "admin@bench.example"
@@ -148,8 +148,8 @@ func seededName(i int) string {
 	return first + " " + last
 }
 
-// anyUser returns a seeded user for operations that change nothing a later
-// code check depends on; n cycles through all of them.
+// anyUser returns the seeded user at position n, wrapping around. It suits
+// operations that change nothing a later code check depends on.
 func (s *seededStore) anyUser(n int64) seededUser {
 	return s.users[n%int64(len(s.users))]
 }
