@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -202,7 +201,7 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 
 	response := enrollmentConfirmation{State: stateAuthenticated, RecoveryCodes: codes}
 	if offset := step - auth.TimeStep(s.now()); offset != 0 {
-		response.ClockWarning = clockWarning(offset)
+		response.ClockWarning = clockWarning(c, offset)
 	}
 	return c.JSON(http.StatusOK, response)
 }
@@ -228,8 +227,9 @@ func (s *Server) rejectEnrollmentCode(c echo.Context, user *store.User, secret, 
 	}
 
 	if offset, found := auth.FindStep(secret, code, s.now(), clockSearchSteps); found {
-		return newError(http.StatusUnauthorized, "That code is from the new key, but not "+
-			"from the current moment. "+clockWarning(offset))
+		explanation := localize(c, "That code is from the new key, but not from the "+
+			"current moment.")
+		return newError(http.StatusUnauthorized, explanation+" "+clockWarning(c, offset))
 	}
 	return newError(http.StatusUnauthorized,
 		"That code is not correct. Check that you scanned the new key and try the next code.")
@@ -261,14 +261,4 @@ func (s *Server) matchesOlderKey(
 	}
 	_, match, err := auth.MatchCode(secret, code, s.now())
 	return match, err
-}
-
-func clockWarning(offsetSteps int64) string {
-	seconds := offsetSteps * auth.TOTPPeriod
-	direction := "ahead"
-	if seconds < 0 {
-		direction, seconds = "behind", -seconds
-	}
-	return fmt.Sprintf("Your phone's clock looks about %d seconds %s. Set it to update "+
-		"automatically.", seconds, direction)
 }

@@ -82,7 +82,7 @@ func handleError(err error, c echo.Context) {
 func errorResponse(err error, c echo.Context) (int, map[string]any) {
 	var api *apiError
 	if errors.As(err, &api) {
-		body := map[string]any{"error": api.message}
+		body := map[string]any{"error": localize(c, api.message)}
 		if api.stepUp {
 			body["step_up"] = true
 		}
@@ -95,13 +95,15 @@ func errorResponse(err error, c echo.Context) (int, map[string]any) {
 
 	var httpErr *echo.HTTPError
 	if errors.As(err, &httpErr) && httpErr.Code < http.StatusInternalServerError {
-		return httpErr.Code, map[string]any{"error": echoErrorMessage(httpErr)}
+		message := localize(c, echoErrorMessage(httpErr))
+		return httpErr.Code, map[string]any{"error": message}
 	}
 
 	slog.Error("Request failed", "error", err, "method", c.Request().Method,
 		"path", c.Request().URL.Path, "request_id", requestID(c))
 	return http.StatusInternalServerError,
-		map[string]any{"error": "Something went wrong on the server. Try again later."}
+		map[string]any{"error": localize(c, "Something went wrong on the server. "+
+			"Try again later.")}
 }
 
 func echoErrorMessage(err *echo.HTTPError) string {

@@ -172,6 +172,8 @@ type client struct {
 	env *testEnv
 	jar *cookiejar.Jar
 	hc  *http.Client
+	// acceptLanguage, when set, is sent as the Accept-Language header.
+	acceptLanguage string
 }
 
 func (e *testEnv) newClient() *client {
@@ -203,6 +205,9 @@ func (c *client) call(method, path string, body any) response {
 	}
 	if body != nil {
 		request.Header.Set("Content-Type", "application/json")
+	}
+	if c.acceptLanguage != "" {
+		request.Header.Set("Accept-Language", c.acceptLanguage)
 	}
 	return c.send(request)
 }

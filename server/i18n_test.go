@@ -1,0 +1,209 @@
+package server
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"net/http"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// constantMessages returns every constant sentence that the package passes
+// to newError, badRequest or localize, or sets as an apiError message.
+func constantMessages(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	fileSet := token.NewFileSet()
+	for _, name := range files {
+		if filepath.Ext(name) != ".go" || len(name) > 8 && name[len(name)-8:] == "_test.go" {
+			continue
+		}
+		file, err := parser.ParseFile(fileSet, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(node ast.Node) bool {
+			var message ast.Expr
+			switch n := node.(type) {
+			case *ast.CallExpr:
+				ident, ok := n.Fun.(*ast.Ident)
+				if !ok || len(n.Args) == 0 {
+					return true
+				}
+				switch ident.Name {
+				case "newError":
+					message = n.Args[len(n.Args)-1]
+				case "badRequest":
+					message = n.Args[0]
+				case "localize":
+					message = n.Args[len(n.Args)-1]
+				}
+			case *ast.KeyValueExpr:
+				if key, ok := n.Key.(*ast.Ident); ok && key.Name == "message" {
+					message = n.Value
+				}
+			}
+			if text, ok := constantString(message); ok {
+				found[text] = true
+			}
+			return true
+		})
+	}
+	messages := make([]string, 0, len(found))
+	for message := range found {
+		messages = append(messages, message)
+	}
+	sort.Strings(messages)
+	return messages
+}
+
+// constantString evaluates a string literal or a sum of them.
+func constantString(expr ast.Expr) (string, bool) {
+	switch e := expr.(type) {
+	case *ast.BasicLit:
+		if e.Kind != token.STRING {
+			return "", false
+		}
+		text, err := strconv.Unquote(e.Value)
+		return text, err == nil
+	case *ast.BinaryExpr:
+		left, okLeft := constantString(e.X)
+		right, okRight := constantString(e.Y)
+		return left + right, okLeft && okRight && e.Op == token.ADD
+	case *ast.ParenExpr:
+		return constantString(e.X)
+	}
+	return "", false
+}
+
+func TestEveryErrorSentenceHasSpanish(t *testing.T) {
+	messages := constantMessages(t)
+	if len(messages) < 30 {
+		t.Fatalf("found only %d messages: the source scan is broken", len(messages))
+	}
+	for _, message := range messages {
+		if spanishMessages[message] == "" {
+			t.Errorf("no Spanish for %q", message)
+		}
+	}
+}
+
+// TestEverySentenceBuiltAtRunTimeHasSpanish covers the sentences that the
+// source scan cannot see, because they are built from a field name or a
+// policy error.
+func TestEverySentenceBuiltAtRunTimeHasSpanish(t *testing.T) {
+	var sentences []string
+	for _, field := range []string{"name", "organisation name"} {
+		for _, input := range []string{" ", strings.Repeat("x", maxNameLength+1), "a\x07b"} {
+			_, err := validateName(input, field)
+			sentences = append(sentences, err.Error())
+		}
+	}
+	for _, password := range []string{"short", strings.Repeat("x", 257), "password123"} {
+		sentences = append(sentences, validatePassword(password).Error())
+	}
+	for _, status := range []int{404, 405, 413} {
+		sentences = append(sentences, echoErrorMessage(echo.NewHTTPError(status)))
+	}
+
+	for _, sentence := range sentences {
+		if spanishMessages[sentence] == "" {
+			t.Errorf("no Spanish for %q", sentence)
+		}
+	}
+}
+
+func TestPrefersSpanishFollowsAcceptLanguage(t *testing.T) {
+	cases := []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"es", true},
+		{"es-MX,es;q=0.9,en;q=0.5", true},
+		{"en-GB,en;q=0.9,es;q=0.8", false},
+		{"en;q=0.4,es;q=0.9", true},
+		{"fr-FR,fr;q=0.9", false},
+		{"fr,es;q=0.5", true},
+		{"not a language tag;;;", false},
+	}
+	for _, tc := range cases {
+		request, _ := http.NewRequest(http.MethodGet, "/", nil)
+		request.Header.Set("Accept-Language", tc.header)
+		c := echo.New().NewContext(request, nil)
+		if got := prefersSpanish(c); got != tc.want {
+			t.Errorf("prefersSpanish(%q) = %v, want %v", tc.header, got, tc.want)
+		}
+	}
+}
+
+func TestAPIAnswersInTheRequestedLanguage(t *testing.T) {
+	env := newTestEnv(t)
+	admin := env.createOrg("Acme", "ada@acme.test")
+	wrongPassword := map[string]string{"email": admin.Email, "password": "not the password"}
+
+	english := env.newClient()
+	r := english.post("/api/session", wrongPassword)
+	expectError(t, r, http.StatusUnauthorized)
+	if r.body["error"] != "The email or password is incorrect." {
+		t.Errorf("English error = %q", r.body["error"])
+	}
+
+	spanish := env.newClient()
+	spanish.acceptLanguage = "es-ES,es;q=0.9,en;q=0.5"
+	r = spanish.post("/api/session", wrongPassword)
+	expectError(t, r, http.StatusUnauthorized)
+	if r.body["error"] != "El correo electrónico o la contraseña no son correctos." {
+		t.Errorf("Spanish error = %q", r.body["error"])
+	}
+	r = spanish.get("/api/no-such-endpoint")
+	expectError(t, r, http.StatusNotFound)
+	if r.body["error"] != "No hay ningún punto de la API en esta ruta." {
+		t.Errorf("Spanish 404 = %q", r.body["error"])
+	}
+}
+
+func TestClockWarningInSpanish(t *testing.T) {
+	env := newTestEnv(t)
+	admin := env.createOrg("Acme", "ada@acme.test")
+	c := env.newClient()
+	c.acceptLanguage = "es"
+	c.signInPassword(admin.Email)
+	secret := c.get("/api/me/enrollment").body["secret"].(string)
+
+	stale, _ := codeAt(t, secret, env.clock.Now().Add(-3*time.Minute))
+	r := c.post("/api/me/enrollment", map[string]string{"code": stale})
+	expectError(t, r, http.StatusUnauthorized)
+	want := "Ese código es de la clave nueva, pero no del momento actual. El reloj de tu " +
+		"teléfono parece ir unos 180 segundos atrasado. Configúralo para que se ajuste " +
+		"automáticamente."
+	if r.body["error"] != want {
+		t.Errorf("error = %q\nwant    %q", r.body["error"], want)
+	}
+}
+
+// The request body check rejects a request before a handler runs, so its sentences
+// go through the same translation.
+func TestDecodeErrorsInSpanish(t *testing.T) {
+	env := newTestEnv(t)
+	request, _ := http.NewRequest(http.MethodPost, env.http.URL+"/api/session",
+		strings.NewReader("{"))
+	request.Header.Set("Content-Type", "application/json")
+	request.Header.Set("Accept-Language", "es")
+	r := env.newClient().send(request)
+	expectError(t, r, http.StatusBadRequest)
+	if r.body["error"] != "El cuerpo de la solicitud no es JSON válido." {
+		t.Errorf("error = %q", r.body["error"])
+	}
+}
