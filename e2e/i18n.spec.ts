@@ -112,6 +112,14 @@ test('Spanish from the browser language', async ({ browser }) => {
   await expectAccessible(page, 'sign-in in Spanish');
   await screenshot(page, 'sign-in-es');
 
+  // The server's error sentences follow the interface language too.
+  await page.getByLabel('Correo electrónico').fill(ADMIN.email);
+  await page.getByLabel('Contraseña', { exact: true }).fill('not-the-password-1357');
+  await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+  await expect(page.getByRole('alert')).toContainText(
+    'El correo electrónico o la contraseña no son correctos.',
+  );
+
   // Signing in and the account page, in Spanish.
   await page.getByLabel('Correo electrónico').fill(ADMIN.email);
   await page.getByLabel('Contraseña', { exact: true }).fill(ADMIN.password);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, describeError, onUnauthorized, parseRetryAfter, request } from './api';
 import { api } from './endpoints';
+import { language } from './language.svelte';
 
 function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -45,6 +46,22 @@ describe('request', () => {
     expect(init.credentials).toBe('same-origin');
     expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/json');
     expect(JSON.parse(init.body as string)).toEqual({ email: 'ada@example.test', password: 'correct horse battery' });
+  });
+
+  it('asks for error sentences in the interface language', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, { state: 'signed_out' }));
+    const before = language.current;
+
+    language.current = 'es';
+    await api.getSession();
+    language.current = 'en';
+    await api.getSession();
+    language.current = before;
+
+    const headersOf = (call: number) =>
+      (fetchMock.mock.calls[call] as [string, RequestInit])[1].headers as Record<string, string>;
+    expect(headersOf(0)['Accept-Language']).toBe('es');
+    expect(headersOf(1)['Accept-Language']).toBe('en');
   });
 
   it('sends no body on GET', async () => {

@@ -1,6 +1,7 @@
 // JSON client for the Gatehouse API. Every call sends the session cookie
 // (credentials: same-origin) and nothing is kept in web storage.
 
+import { language } from './language.svelte';
 import { messages } from './messages';
 
 /** A failed API call: an HTTP error status, or status 0 when the server could not be reached. */
@@ -73,7 +74,11 @@ async function readJsonObject(response: Response): Promise<Record<string, unknow
  * Throws ApiError with the server's `error` sentence for any 4xx/5xx response.
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // The server writes its error sentences in the language the person chose here.
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': language.current,
+  };
   const init: RequestInit = {
     method: options.method ?? 'GET',
     credentials: 'same-origin',
