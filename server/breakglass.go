@@ -33,12 +33,8 @@ func BreakGlassReset(ctx context.Context, st *store.Store, keys *auth.Keyring, e
 	}
 	now := s.now()
 	return st.ResetKey(ctx, store.KeyReset{
-		Key: key,
-		Notification: &store.Notification{
-			Kind:      store.NotificationKeyReset,
-			Message:   keyResetMessage(nil, now, "from the command line"),
-			CreatedAt: now,
-		},
+		Key:          key,
+		Notification: keyResetNotice(nil, now, "").notification(user.ID, now),
 		Audit: &store.AuditEvent{
 			OrganizationID: &user.OrganizationID,
 			TargetID:       &user.ID,

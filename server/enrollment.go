@@ -70,7 +70,7 @@ func (s *Server) showEnrollment(c echo.Context) error {
 		QRPNG:         qr,
 		PreviousKey:   len(retired) > 0 || user.TOTPStatus == store.TOTPActive,
 		ExpiresAt:     key.ExpiresAt,
-		Notifications: notificationResponses(unread),
+		Notifications: notificationResponses(c, unread),
 	})
 }
 
@@ -180,7 +180,7 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 	if err != nil {
 		return err
 	}
-	s.notify(ctx, v.user, enrollmentConfirmedMessage)
+	s.notify(ctx, v.user, enrollmentConfirmedNotice)
 	s.queueEmail(ctx, notify.EnrollmentDone, v.user, 0)
 
 	if v.authenticated() {

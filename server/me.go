@@ -67,7 +67,7 @@ func (s *Server) listNotifications(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"notifications": notificationResponses(notifications),
+		"notifications": notificationResponses(c, notifications),
 	})
 }
 
@@ -84,16 +84,19 @@ func (s *Server) markNotificationRead(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, notificationResponses([]store.Notification{*notification})[0])
+	return c.JSON(http.StatusOK, notificationResponses(c, []store.Notification{*notification})[0])
 }
 
-func notificationResponses(notifications []store.Notification) []notificationResponse {
+func notificationResponses(
+	c echo.Context,
+	notifications []store.Notification,
+) []notificationResponse {
 	responses := make([]notificationResponse, len(notifications))
 	for i, n := range notifications {
 		responses[i] = notificationResponse{
 			ID:        n.ID,
 			Kind:      n.Kind,
-			Message:   n.Message,
+			Message:   localizedMessage(c, &n),
 			CreatedAt: n.CreatedAt,
 			Read:      n.ReadAt != nil,
 			Reported:  n.ReportedAt != nil,
@@ -104,8 +107,8 @@ func notificationResponses(notifications []store.Notification) []notificationRes
 
 // notify sends the user an in-app notification. A failure is logged and
 // does not fail the request that caused it.
-func (s *Server) notify(ctx context.Context, user *store.User, message string) {
-	notification := &store.Notification{UserID: user.ID, Message: message, CreatedAt: s.now()}
+func (s *Server) notify(ctx context.Context, user *store.User, n notice) {
+	notification := n.notification(user.ID, s.now())
 	if err := s.store.CreateNotification(ctx, notification); err != nil {
 		slog.Error("Storing a notification failed", "user_id", user.ID, "error", err)
 	}

@@ -165,16 +165,16 @@ func (s *Server) reportNotification(c echo.Context) error {
 	}
 	if first {
 		s.audit(c, "totp.reset_reported", v.user, v.user, "the user did not expect the reset", "")
-		message := resetReportedMessage(v.user, notification.Message)
-		s.notifyAdmins(ctx, v.user.OrganizationID, message, v.user.ID, 0)
-		s.emailAdmins(ctx, v.user, message)
+		report := resetReportedNotice(v.user, notification)
+		s.notifyAdmins(ctx, v.user.OrganizationID, report, v.user.ID, 0)
+		s.emailAdmins(ctx, v.user, report.render(false))
 	}
 	return c.JSON(http.StatusOK, map[string]bool{"reported": true})
 }
 
 // notifyAdmins sends an in-app notification to every enabled admin of the
 // organisation except the ones whose ids are given.
-func (s *Server) notifyAdmins(ctx context.Context, orgID int64, message string, except ...int64) {
+func (s *Server) notifyAdmins(ctx context.Context, orgID int64, n notice, except ...int64) {
 	admins, err := s.store.Admins(ctx, orgID)
 	if err != nil {
 		slog.Error("Listing admins to notify failed", "organization_id", orgID, "error", err)
@@ -182,7 +182,7 @@ func (s *Server) notifyAdmins(ctx context.Context, orgID int64, message string, 
 	}
 	for i := range admins {
 		if !containsID(except, admins[i].ID) {
-			s.notify(ctx, &admins[i], message)
+			s.notify(ctx, &admins[i], n)
 		}
 	}
 }

@@ -330,7 +330,7 @@ func (s *Server) verifyRecoveryCode(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.notify(ctx, v.user, recoveryCodeUsedMessage(left))
+	s.notify(ctx, v.user, recoveryCodeUsedNotice(left))
 	s.queueEmail(ctx, notify.RecoveryCodeUsed, v.user, left)
 	return s.completeSignIn(c, v.user, "recovery code", nil)
 }

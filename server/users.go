@@ -311,20 +311,16 @@ func (s *Server) generateKey(c echo.Context) error {
 		return err
 	}
 	err = s.store.ResetKey(ctx, store.KeyReset{
-		Key: key,
-		Notification: &store.Notification{
-			Kind:      store.NotificationKeyReset,
-			Message:   keyResetMessage(v.user, s.now(), reason),
-			CreatedAt: s.now(),
-		},
-		Audit: s.auditEvent(c, "totp.reset", v.user, target, reason, ""),
-		Email: email,
+		Key:          key,
+		Notification: keyResetNotice(v.user, s.now(), reason).notification(target.ID, s.now()),
+		Audit:        s.auditEvent(c, "totp.reset", v.user, target, reason, ""),
+		Email:        email,
 	})
 	if err != nil {
 		return err
 	}
 	s.metrics.keyResets.Inc()
-	s.notifyAdmins(ctx, target.OrganizationID, keyResetByAdminMessage(v.user, target, reason),
+	s.notifyAdmins(ctx, target.OrganizationID, keyResetByAdminNotice(v.user, target, reason),
 		v.user.ID, target.ID)
 	if s.mailer != nil {
 		s.mailer.Wake()

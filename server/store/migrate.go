@@ -149,6 +149,11 @@ CREATE UNIQUE INDEX invitations_token ON invitations (token_hash);
 CREATE INDEX users_org_name_email ON users (organization_id, name_key, email);
 DROP INDEX users_org_name;
 `,
+	// 6: the values of a notification's sentence, so that it can be shown
+	// in the reader's language.
+	`
+ALTER TABLE notifications ADD COLUMN params TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // columnTypes maps each placeholder in migrations to a dialect's SQL.

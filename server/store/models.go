@@ -121,9 +121,13 @@ type SignInThrottle struct {
 
 // Notification is an in-app message to one user.
 type Notification struct {
-	ID         int64
-	UserID     int64
-	Kind       string
+	ID     int64
+	UserID int64
+	Kind   string
+	// Params is a JSON object of the values from which the server renders
+	// the message in the reader's language. Rows from before schema
+	// version 6 have none.
+	Params     string
 	Message    string
 	CreatedAt  time.Time
 	ReadAt     *time.Time
