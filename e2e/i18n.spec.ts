@@ -146,6 +146,12 @@ test('Spanish from the browser language', async ({ browser }) => {
   await page.getByLabel('Language').selectOption('es');
   await expect(page.getByRole('heading', { name: 'Tu cuenta', level: 1 })).toBeVisible();
 
+  // Notifications are rendered in the reader's language when they are read.
+  await page.getByRole('link', { name: /^Notificaciones/ }).click();
+  await expect(page.getByRole('main')).toContainText(
+    'La verificación en dos pasos está configurada en tu cuenta.',
+  );
+
   expectNoProblems(tab);
   await tab.context.close();
 });
