@@ -13,8 +13,8 @@ import (
 // Accept-Language header prefers Spanish. The SPA sends the language the person
 // chose, so the errors it shows match the rest of the screen.
 //
-// TODO: notifications and emails are stored or sent in English only, because
-// their text is composed when the event happens, not when a user reads it.
+// TODO: emails are sent in English only, because a user's language is not
+// stored and an email is composed when the event happens.
 var apiLanguages = language.NewMatcher([]language.Tag{language.English, language.Spanish})
 
 // prefersSpanish reports whether the client's Accept-Language header, read
