@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -14,8 +15,13 @@ type BackupCmd struct {
 // Run writes a consistent copy of the database while the server keeps
 // running. Back up the secret key too: without it no TOTP key can be read.
 func (cmd *BackupCmd) Run() error {
+	// Checked before connecting, so a PostgreSQL database is never migrated
+	// by a command that cannot copy it.
+	if cmd.usesPostgres() {
+		return errors.New("backup copies SQLite files; for PostgreSQL use pg_dump")
+	}
 	ctx := context.Background()
-	st, _, err := cmd.StoreFlags.open(ctx)
+	st, _, err := cmd.StoreFlags.openExisting(ctx)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"gatehouse/server"
 	"gatehouse/server/auth"
@@ -57,27 +61,125 @@ func (f LogFlags) setUp() {
 	slog.SetDefault(slog.New(handler))
 }
 
-// open opens the store and the keyring, and checks that the keyring is the
-// one the store was set up with.
-func (f StoreFlags) open(ctx context.Context) (*store.Store, *auth.Keyring, error) {
+// openOrCreate opens the store and the keyring, creating the database and
+// the secret key when they are missing, as `setup` and `serve` do on first
+// use. It checks that the keyring is the one the store was set up with.
+func (f StoreFlags) openOrCreate(ctx context.Context) (*store.Store, *auth.Keyring, error) {
+	master, err := auth.LoadOrCreateMasterKey(os.Getenv("GATEHOUSE_SECRET_KEY"), f.Data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f.openWithKey(ctx, master)
+}
+
+// openExisting opens a store that `setup` or `serve` created before. A
+// mistyped --data or --db would otherwise leave a new empty database and a
+// new secret key behind, so it rejects a missing database or key instead.
+func (f StoreFlags) openExisting(ctx context.Context) (*store.Store, *auth.Keyring, error) {
+	if err := f.requireDatabase(ctx); err != nil {
+		return nil, nil, err
+	}
+	fromEnv := os.Getenv("GATEHOUSE_SECRET_KEY")
+	if fromEnv == "" {
+		path := filepath.Join(f.Data, "secret.key")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("no secret key at %s: set GATEHOUSE_SECRET_KEY or "+
+				"--data to the key the database was set up with", path)
+		}
+	}
+	master, err := auth.LoadOrCreateMasterKey(fromEnv, f.Data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f.openWithKey(ctx, master)
+}
+
+func (f StoreFlags) openWithKey(
+	ctx context.Context,
+	master []byte,
+) (*store.Store, *auth.Keyring, error) {
+	keys, err := auth.NewKeyring(master)
+	if err != nil {
+		return nil, nil, err
+	}
 	st, err := store.Open(ctx, f.Data, f.DB)
 	if err != nil {
 		return nil, nil, err
 	}
-	master, err := auth.LoadOrCreateMasterKey(os.Getenv("GATEHOUSE_SECRET_KEY"), f.Data)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	keys, err := auth.NewKeyring(master)
-	if err == nil {
-		err = server.VerifyKeyring(ctx, st, keys)
-	}
-	if err != nil {
+	if err := server.VerifyKeyring(ctx, st, keys); err != nil {
 		st.Close()
 		return nil, nil, err
 	}
 	return st, keys, nil
+}
+
+// usesPostgres reports whether --db is a PostgreSQL URL, as store.Open
+// decides it.
+func (f StoreFlags) usesPostgres() bool {
+	return strings.HasPrefix(f.DB, "postgres://") || strings.HasPrefix(f.DB, "postgresql://")
+}
+
+// sqlitePath returns the SQLite file that store.Open uses: --db as a plain
+// path or a "sqlite:", "sqlite://" or "file:" URL, or DATA/gatehouse.db.
+// NOTE: this repeats store's unexported sqliteFile, and must change with it.
+func (f StoreFlags) sqlitePath() string {
+	if f.DB == "" {
+		return filepath.Join(f.Data, "gatehouse.db")
+	}
+	path := f.DB
+	for _, prefix := range []string{"sqlite://", "sqlite:", "file:"} {
+		path = strings.TrimPrefix(path, prefix)
+	}
+	path, _, _ = strings.Cut(path, "?")
+	return path
+}
+
+// requireDatabase returns an error unless the database that the flags name
+// exists. Unlike store.Open, it creates and migrates nothing.
+func (f StoreFlags) requireDatabase(ctx context.Context) error {
+	if f.usesPostgres() {
+		return requirePostgresSchema(ctx, f.DB)
+	}
+	path := f.sqlitePath()
+	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no Gatehouse database at %s: check --data or --db, or run "+
+			"`gatehouse setup` to create one", path)
+	}
+	if err != nil {
+		return fmt.Errorf("read the database %s: %w", path, err)
+	}
+	if info.IsDir() {
+		return fmt.Errorf("%s is a folder, not a Gatehouse database: check --data or --db",
+			path)
+	}
+	return nil
+}
+
+// requirePostgresSchema returns an error unless the database at dsn has the
+// schema_migrations table that every Gatehouse schema starts with. The
+// table is looked up in the search_path, as store.Open's queries are.
+func requirePostgresSchema(ctx context.Context, dsn string) error {
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		return fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	defer func() {
+		if sqlDB, err := db.DB(); err == nil {
+			sqlDB.Close()
+		}
+	}()
+	var found bool
+	err = db.WithContext(ctx).Raw("SELECT to_regclass('schema_migrations') IS NOT NULL").
+		Scan(&found).Error
+	if err != nil {
+		return fmt.Errorf("look for the Gatehouse schema in PostgreSQL: %w", err)
+	}
+	if !found {
+		return errors.New("no Gatehouse database at the --db URL (no schema_migrations " +
+			"table in its search_path): check --db, or run `gatehouse setup` to create one")
+	}
+	return nil
 }
 
 // Fail prints a command's error for a person to read.

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -15,6 +16,10 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"gatehouse/server/store"
 )
@@ -169,4 +174,123 @@ func waitHealthy(t *testing.T, url string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("%s did not answer 200 within 30 s", url)
+}
+
+func TestReadCommandsRejectMissingDatabase(t *testing.T) {
+	commands := map[string]func(StoreFlags) error{
+		"user list": func(flags StoreFlags) error {
+			return (&ListUsersCmd{StoreFlags: flags, OrgID: 1}).Run()
+		},
+		"user create": func(flags StoreFlags) error {
+			create := &CreateUserCmd{StoreFlags: flags, OrgID: 1, Email: "ada@acme.test",
+				Name: "Ada", Role: "member"}
+			return withStdin(t, "a long enough passphrase", create.Run)
+		},
+		"user disable": func(flags StoreFlags) error {
+			return (&DisableUserCmd{StoreFlags: flags, Email: "ada@acme.test"}).Run()
+		},
+		"user reset-2fa": func(flags StoreFlags) error {
+			return (&ResetTwoFactorCmd{StoreFlags: flags, Email: "ada@acme.test"}).Run()
+		},
+		"backup": func(flags StoreFlags) error {
+			out := filepath.Join(t.TempDir(), "copy.db")
+			return (&BackupCmd{StoreFlags: flags, Out: out}).Run()
+		},
+	}
+	for name, run := range commands {
+		t.Run(name, func(t *testing.T) {
+			parent := t.TempDir()
+			data := filepath.Join(parent, "typo")
+			err := run(StoreFlags{Data: data})
+			want := filepath.Join(data, "gatehouse.db")
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error = %v, want one naming %s", err, want)
+			}
+			if entries, _ := os.ReadDir(parent); len(entries) != 0 {
+				t.Errorf("the command created %s", entries[0].Name())
+			}
+
+			dbFile := filepath.Join(parent, "other.db")
+			err = run(StoreFlags{Data: parent, DB: dbFile})
+			if err == nil || !strings.Contains(err.Error(), dbFile) {
+				t.Errorf("error = %v, want one naming %s", err, dbFile)
+			}
+			if entries, _ := os.ReadDir(parent); len(entries) != 0 {
+				t.Errorf("the command created %s", entries[0].Name())
+			}
+		})
+	}
+}
+
+func TestReadCommandsRequireSecretKey(t *testing.T) {
+	dir := t.TempDir()
+	flags := StoreFlags{Data: dir}
+	setup := &SetupCmd{StoreFlags: flags, Org: "Acme", Email: "admin@acme.test"}
+	if err := withStdin(t, "correct horse battery", setup.Run); err != nil {
+		t.Fatal(err)
+	}
+	keyPath := filepath.Join(dir, "secret.key")
+	if err := os.Rename(keyPath, filepath.Join(t.TempDir(), "secret.key")); err != nil {
+		t.Fatal(err)
+	}
+
+	err := (&ListUsersCmd{StoreFlags: flags, OrgID: 1}).Run()
+	if err == nil || !strings.Contains(err.Error(), keyPath) {
+		t.Errorf("error = %v, want one naming %s", err, keyPath)
+	}
+	if _, err := os.Stat(keyPath); err == nil {
+		t.Error("user list wrote a new secret key")
+	}
+}
+
+func TestBackupRejectsPostgresBeforeConnecting(t *testing.T) {
+	data := t.TempDir()
+	// Nothing listens on port 1, so any connection attempt fails with
+	// another error.
+	flags := StoreFlags{Data: data, DB: "postgres://gatehouse@127.0.0.1:1/gatehouse"}
+	err := (&BackupCmd{StoreFlags: flags, Out: filepath.Join(data, "copy.db")}).Run()
+	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("error = %v, want the pg_dump advice", err)
+	}
+	if entries, _ := os.ReadDir(data); len(entries) != 0 {
+		t.Errorf("backup created %s", entries[0].Name())
+	}
+}
+
+// TestReadCommandsRejectEmptyPostgres needs GATEHOUSE_TEST_POSTGRES, the URL
+// of a PostgreSQL database in which it may create and drop a schema.
+func TestReadCommandsRejectEmptyPostgres(t *testing.T) {
+	base := os.Getenv("GATEHOUSE_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("set GATEHOUSE_TEST_POSTGRES to a PostgreSQL URL to run this test")
+	}
+	ctx := context.Background()
+	admin, err := gorm.Open(postgres.Open(base), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("cli_fix_%d", time.Now().UnixNano())
+	if err := admin.WithContext(ctx).Exec("CREATE SCHEMA " + schema).Error; err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	separator := "?"
+	if strings.Contains(base, "?") {
+		separator = "&"
+	}
+	dsn := base + separator + "search_path=" + schema
+
+	err = (&ListUsersCmd{StoreFlags: StoreFlags{Data: t.TempDir(), DB: dsn}, OrgID: 1}).Run()
+	if err == nil || !strings.Contains(err.Error(), "no Gatehouse database") {
+		t.Errorf("error = %v, want no Gatehouse database", err)
+	}
+	var tables int64
+	err = admin.WithContext(ctx).Raw("SELECT count(*) FROM information_schema.tables "+
+		"WHERE table_schema = ?", schema).Scan(&tables).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Errorf("user list created %d tables in an empty schema", tables)
+	}
 }

@@ -48,7 +48,7 @@ func (cmd *ServeCmd) Run(build Build) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	st, keys, err := cmd.StoreFlags.open(ctx)
+	st, keys, err := cmd.StoreFlags.openOrCreate(ctx)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (cmd *SetupCmd) Run() error {
 		return err
 	}
 
-	st, _, err := cmd.StoreFlags.open(ctx)
+	st, _, err := cmd.StoreFlags.openOrCreate(ctx)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ type ListUsersCmd struct {
 // Run prints one line per user.
 func (cmd *ListUsersCmd) Run() error {
 	ctx := context.Background()
-	st, _, err := cmd.StoreFlags.open(ctx)
+	st, _, err := cmd.StoreFlags.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (cmd *CreateUserCmd) Run() error {
 	if err != nil {
 		return err
 	}
-	st, _, err := cmd.StoreFlags.open(ctx)
+	st, _, err := cmd.StoreFlags.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ type DisableUserCmd struct {
 // organisation can't be disabled.
 func (cmd *DisableUserCmd) Run() error {
 	ctx := context.Background()
-	st, _, err := cmd.StoreFlags.open(ctx)
+	st, _, err := cmd.StoreFlags.openExisting(ctx)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ type ResetTwoFactorCmd struct {
 // key that they set up at their next sign-in.
 func (cmd *ResetTwoFactorCmd) Run() error {
 	ctx := context.Background()
-	st, keys, err := cmd.StoreFlags.open(ctx)
+	st, keys, err := cmd.StoreFlags.openExisting(ctx)
 	if err != nil {
 		return err
 	}
