@@ -21,8 +21,7 @@ func (s *Server) changePassword(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	ip := c.RealIP()
-	if err := s.checkThrottle(ctx, v.user.Email, ip); err != nil {
+	if err := s.claimAttempt(c, v.user.Email); err != nil {
 		return err
 	}
 
@@ -32,7 +31,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	}
 	if !match {
 		s.audit(c, "password.change_failed", v.user, v.user, "wrong current password", "")
-		if err := s.recordFailure(ctx, v.user.Email, ip); err != nil {
+		if err := s.recordFailure(c); err != nil {
 			return err
 		}
 		return newError(http.StatusUnauthorized, "The current password is incorrect.")

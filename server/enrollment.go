@@ -136,7 +136,7 @@ func (s *Server) confirmEnrollment(c echo.Context) error {
 			"Enter the 6-digit code that your authenticator app shows for the new key.")
 	}
 	ctx := c.Request().Context()
-	if err := s.checkThrottle(ctx, v.user.Email, c.RealIP()); err != nil {
+	if err := s.claimAttempt(c, v.user.Email); err != nil {
 		return err
 	}
 
@@ -212,7 +212,7 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 func (s *Server) rejectEnrollmentCode(c echo.Context, user *store.User, secret, code string) error {
 	ctx := c.Request().Context()
 	s.audit(c, "enrollment.failed", user, user, "wrong code", "")
-	if err := s.recordFailure(ctx, user.Email, c.RealIP()); err != nil {
+	if err := s.recordFailure(c); err != nil {
 		return err
 	}
 

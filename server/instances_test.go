@@ -106,3 +106,19 @@ func TestThrottlingCountsAcrossInstances(t *testing.T) {
 	expectError(t, b.newClient().post("/api/session", wrong), http.StatusTooManyRequests)
 	expectError(t, a.newClient().post("/api/session", wrong), http.StatusTooManyRequests)
 }
+
+func TestParallelGuessesAcrossInstancesStopAtTheLimit(t *testing.T) {
+	a, b := twoInstances(t)
+	a.createOrg("Acme", "admin@acme.test")
+	clients := make([]*client, 30)
+	for i := range clients {
+		clients[i] = []*testEnv{a, b}[i%2].newClient()
+	}
+
+	wrong := map[string]string{"email": "admin@acme.test", "password": "wrong password!"}
+	counts := sendInParallel(t, clients, "/api/session", wrong)
+	if counts[http.StatusUnauthorized] < 1 || counts[http.StatusUnauthorized] > 5 {
+		t.Errorf("%d of 30 parallel guesses were checked, want 1 to 5 (statuses %v)",
+			counts[http.StatusUnauthorized], counts)
+	}
+}

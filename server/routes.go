@@ -28,6 +28,7 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders(cfg.SecureCookies))
 	e.Use(middleware.BodyLimit("64K"))
+	e.Use(s.finishAttempts)
 
 	e.GET("/healthz", s.alive)
 	e.GET("/readyz", s.ready)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -301,4 +302,95 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 			t.Errorf("the log contains the %s", name)
 		}
 	}
+}
+
+// sendInParallel posts body to path from count clients at once and returns
+// how many answers had each status.
+func sendInParallel(t *testing.T, clients []*client, path string, body any) map[int]int {
+	t.Helper()
+	statuses := make([]int, len(clients))
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Go(func() { statuses[i] = c.post(path, body).status })
+	}
+	wg.Wait()
+	counts := map[int]int{}
+	for _, status := range statuses {
+		counts[status]++
+	}
+	return counts
+}
+
+func TestParallelWrongPasswordsStopAtTheLimit(t *testing.T) {
+	env := newTestEnv(t)
+	env.createOrg("Acme", "admin@acme.test")
+	clients := make([]*client, 30)
+	for i := range clients {
+		clients[i] = env.newClient()
+	}
+
+	wrong := map[string]string{"email": "admin@acme.test", "password": "wrong password!"}
+	counts := sendInParallel(t, clients, "/api/session", wrong)
+	if counts[http.StatusUnauthorized] < 1 || counts[http.StatusUnauthorized] > 5 {
+		t.Errorf("%d of 30 parallel guesses were checked, want 1 to 5 (statuses %v)",
+			counts[http.StatusUnauthorized], counts)
+	}
+	if counts[http.StatusUnauthorized]+counts[http.StatusTooManyRequests] != 30 {
+		t.Errorf("statuses %v, want only 401 and 429", counts)
+	}
+
+	// Once the burst is over, the failures count as usual.
+	for range 5 - counts[http.StatusUnauthorized] {
+		expectError(t, env.newClient().post("/api/session", wrong), http.StatusUnauthorized)
+	}
+	right := map[string]string{"email": "admin@acme.test", "password": testPassword}
+	expectError(t, env.newClient().post("/api/session", right), http.StatusTooManyRequests)
+}
+
+func TestParallelWrongCodesStopAtTheLimit(t *testing.T) {
+	env := newTestEnv(t)
+	_, admin, secret := env.enrolledAdmin("Acme", "admin@acme.test")
+	env.nextStep()
+	wrongCode := map[string]string{"code": "000000"}
+	if env.code(secret) == "000000" {
+		wrongCode["code"] = "111111"
+	}
+	clients := make([]*client, 30)
+	for i := range clients {
+		clients[i] = env.newClient()
+		clients[i].signInPassword(admin.Email)
+	}
+
+	counts := sendInParallel(t, clients, "/api/session/totp", wrongCode)
+	if counts[http.StatusUnauthorized] < 1 || counts[http.StatusUnauthorized] > 5 {
+		t.Errorf("%d of 30 parallel codes were checked, want 1 to 5 (statuses %v)",
+			counts[http.StatusUnauthorized], counts)
+	}
+	if counts[http.StatusUnauthorized]+counts[http.StatusTooManyRequests] != 30 {
+		t.Errorf("statuses %v, want only 401 and 429", counts)
+	}
+}
+
+// An attempt whose request never finished, as when its instance stopped,
+// holds its place in the limit only for a while.
+func TestUnfinishedAttemptsStopCountingAfterTimeout(t *testing.T) {
+	env := newTestEnv(t)
+	env.createOrg("Acme", "admin@acme.test")
+	rules := throttleRules("admin@acme.test", "192.0.2.1")
+	for range accountFailureLimit {
+		until, err := env.store.ClaimAttempt(context.Background(), env.clock.Now(), rules...)
+		if err != nil || !until.IsZero() {
+			t.Fatalf("ClaimAttempt = %v, %v; want a claim", until, err)
+		}
+	}
+
+	right := map[string]string{"email": "admin@acme.test", "password": testPassword}
+	r := env.newClient().post("/api/session", right)
+	expectError(t, r, http.StatusTooManyRequests)
+	if r.header.Get("Retry-After") != "1" {
+		t.Errorf("Retry-After = %q while attempts are in flight, want 1",
+			r.header.Get("Retry-After"))
+	}
+	env.clock.Advance(31 * time.Second)
+	expectStatus(t, env.newClient().post("/api/session", right), http.StatusOK)
 }

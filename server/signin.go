@@ -69,10 +69,8 @@ func (s *Server) signIn(c echo.Context) error {
 		return errWrongPassword
 	}
 	ctx := c.Request().Context()
-	ip := c.RealIP()
-	if err := s.checkThrottle(ctx, request.Email, ip); err != nil {
+	if err := s.claimAttempt(c, request.Email); err != nil {
 		s.audit(c, "signin.throttled", nil, nil, "", request.Email)
-		s.metrics.throttled.Inc()
 		return err
 	}
 
@@ -95,7 +93,7 @@ func (s *Server) signIn(c echo.Context) error {
 		}
 		s.audit(c, "signin.failed", nil, user, detail, request.Email)
 		s.metrics.signIns.WithLabelValues("failure").Inc()
-		if err := s.recordFailure(ctx, request.Email, ip); err != nil {
+		if err := s.recordFailure(c); err != nil {
 			return err
 		}
 		return errWrongPassword
@@ -251,8 +249,7 @@ func (s *Server) matchCode(
 	if err != nil {
 		return nil, badRequest("Enter the 6-digit code from your authenticator app, like 123456.")
 	}
-	if err := s.checkThrottle(ctx, user.Email, c.RealIP()); err != nil {
-		s.metrics.throttled.Inc()
+	if err := s.claimAttempt(c, user.Email); err != nil {
 		return nil, err
 	}
 
@@ -284,7 +281,7 @@ func (s *Server) rejectCode(c echo.Context, user *store.User, reused bool) error
 	s.audit(c, "signin.failed", nil, user, detail, "")
 	s.metrics.codeFailures.Inc()
 	s.metrics.signIns.WithLabelValues("failure").Inc()
-	if err := s.recordFailure(c.Request().Context(), user.Email, c.RealIP()); err != nil {
+	if err := s.recordFailure(c); err != nil {
 		return err
 	}
 	if reused {
@@ -308,7 +305,7 @@ func (s *Server) verifyRecoveryCode(c echo.Context) error {
 	if code == "" {
 		return badRequest("Enter a recovery code, like ABCDE-23456.")
 	}
-	if err := s.checkThrottle(ctx, v.user.Email, c.RealIP()); err != nil {
+	if err := s.claimAttempt(c, v.user.Email); err != nil {
 		return err
 	}
 
@@ -320,7 +317,7 @@ func (s *Server) verifyRecoveryCode(c echo.Context) error {
 		s.audit(c, "signin.failed", nil, v.user, "wrong recovery code", "")
 		s.metrics.codeFailures.Inc()
 		s.metrics.signIns.WithLabelValues("failure").Inc()
-		if err := s.recordFailure(ctx, v.user.Email, c.RealIP()); err != nil {
+		if err := s.recordFailure(c); err != nil {
 			return err
 		}
 		return newError(http.StatusUnauthorized, "That recovery code is not correct or was used.")

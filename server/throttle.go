@@ -2,7 +2,11 @@ package server
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"gatehouse/server/store"
 )
@@ -10,16 +14,19 @@ import (
 // Sign-in throttling: failed passwords and codes count against the account
 // (by email, known or not) and against the client address. Past the limit,
 // each further failure locks the key for twice as long as the one before,
-// from one minute up to an hour. The counters live in the database, so every
-// instance sees the same ones.
+// from one minute up to an hour. A count whose last failure is a day old
+// starts again. The counters live in the database, so every instance sees
+// the same ones, and an attempt claims its place in them before its password
+// or code is checked, so parallel guesses cannot slip past the limit.
 const (
 	accountFailureLimit = 5
 	addressFailureLimit = 20
 	firstLockout        = time.Minute
 	maxLockout          = time.Hour
-	// A count whose last failure is older than this starts again.
-	forgetFailuresAfter = 24 * time.Hour
 )
+
+// attemptKey is the echo.Context key of the request's claimed attempt.
+const attemptKey = "gatehouse.attempt"
 
 func accountThrottleKey(email string) string {
 	return "account:" + store.NormalizeEmail(email)
@@ -39,27 +46,65 @@ func lockoutAfter(limit int) func(failures int) time.Duration {
 	}
 }
 
-// checkThrottle returns a 429 error while the account or address is locked.
-func (s *Server) checkThrottle(ctx context.Context, email, ip string) error {
+func throttleRules(email, ip string) []store.ThrottleRule {
+	return []store.ThrottleRule{
+		{Key: accountThrottleKey(email), Limit: accountFailureLimit,
+			LockFor: lockoutAfter(accountFailureLimit)},
+		{Key: addressThrottleKey(ip), Limit: addressFailureLimit,
+			LockFor: lockoutAfter(addressFailureLimit)},
+	}
+}
+
+// claimAttempt lets one password or code check of the account from the
+// request's address through, or returns a 429 error. The claim ends with
+// recordFailure, or else when the request ends (see finishAttempts).
+func (s *Server) claimAttempt(c echo.Context, email string) error {
+	if c.Get(attemptKey) != nil {
+		return nil
+	}
 	now := s.now()
-	until, err := s.store.LockedUntil(ctx, now, accountThrottleKey(email), addressThrottleKey(ip))
+	rules := throttleRules(email, c.RealIP())
+	until, err := s.store.ClaimAttempt(c.Request().Context(), now, rules...)
 	if err != nil {
 		return err
 	}
-	if until.After(now) {
+	if !until.IsZero() {
+		s.metrics.throttled.Inc()
 		return tooManyAttempts(until, now)
 	}
+	c.Set(attemptKey, rules)
 	return nil
 }
 
-// recordFailure counts one failed attempt against the account and address.
-func (s *Server) recordFailure(ctx context.Context, email, ip string) error {
-	now := s.now()
-	err := s.store.RecordFailure(ctx, accountThrottleKey(email), now, forgetFailuresAfter,
-		lockoutAfter(accountFailureLimit))
-	if err != nil {
+// recordFailure ends the request's claimed attempt as a failure, counted
+// against the account and the address.
+func (s *Server) recordFailure(c echo.Context) error {
+	rules, ok := c.Get(attemptKey).([]store.ThrottleRule)
+	if !ok {
+		return errors.New("a failure was recorded without a claimed attempt")
+	}
+	c.Set(attemptKey, nil)
+	return s.store.FinishAttempt(c.Request().Context(), s.now(), true, rules...)
+}
+
+// finishAttempts is middleware that ends an attempt that the handler
+// claimed and did not record as a failure: a success, or an error before
+// the check. The request's own context may be cancelled by then, so the
+// release gets a short one of its own.
+func (s *Server) finishAttempts(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		rules, ok := c.Get(attemptKey).([]store.ThrottleRule)
+		if !ok {
+			return err
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()),
+			5*time.Second)
+		defer cancel()
+		if finishErr := s.store.FinishAttempt(ctx, s.now(), false, rules...); finishErr != nil {
+			slog.Error("Ending a sign-in attempt failed", "error", finishErr,
+				"request_id", requestID(c))
+		}
 		return err
 	}
-	return s.store.RecordFailure(ctx, addressThrottleKey(ip), now, forgetFailuresAfter,
-		lockoutAfter(addressFailureLimit))
 }

@@ -154,6 +154,12 @@ DROP INDEX users_org_name;
 	`
 ALTER TABLE notifications ADD COLUMN params TEXT NOT NULL DEFAULT '';
 `,
+	// 7: attempts in flight per throttle key, so a burst of parallel guesses
+	// is checked against the limit one by one.
+	`
+ALTER TABLE sign_in_throttles ADD COLUMN attempts_in_flight INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sign_in_throttles ADD COLUMN last_attempt_at {time};
+`,
 }
 
 // columnTypes maps each placeholder in migrations to a dialect's SQL.

@@ -117,6 +117,10 @@ type SignInThrottle struct {
 	Failures      int
 	LastFailureAt time.Time
 	LockedUntil   *time.Time
+	// AttemptsInFlight counts the attempts that were let through and have
+	// not finished yet, so that concurrent attempts cannot exceed the limit.
+	AttemptsInFlight int
+	LastAttemptAt    *time.Time
 }
 
 // Notification is an in-app message to one user.

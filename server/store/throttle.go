@@ -2,65 +2,145 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
-// LockedUntil returns the latest lock deadline among keys, or the zero time
-// when none of them is locked at now.
-func (s *Store) LockedUntil(ctx context.Context, now time.Time, keys ...string) (time.Time, error) {
-	var throttles []SignInThrottle
-	if err := s.read(ctx).Where("key IN ?", keys).Find(&throttles).Error; err != nil {
-		return time.Time{}, err
-	}
-
-	var until time.Time
-	for _, throttle := range throttles {
-		if throttle.LockedUntil != nil && throttle.LockedUntil.After(now) &&
-			throttle.LockedUntil.After(until) {
-			until = *throttle.LockedUntil
-		}
-	}
-	return until, nil
+// ThrottleRule is one failure counter that a sign-in attempt counts against.
+type ThrottleRule struct {
+	Key   string
+	Limit int
+	// LockFor returns how long the key is locked after the given number of
+	// failures; zero means not locked.
+	LockFor func(failures int) time.Duration
 }
 
-// RecordFailure adds one failure to key and, when lockFor returns more than
-// zero for the new count, locks the key until now plus that duration. A
-// count whose last failure is older than forgetAfter starts again from one.
-func (s *Store) RecordFailure(
-	ctx context.Context,
-	key string,
-	now time.Time,
-	forgetAfter time.Duration,
-	lockFor func(failures int) time.Duration,
-) error {
-	return s.write(ctx).Transaction(func(tx *gorm.DB) error {
-		// Inserting first gives the row to lock, so concurrent failures on
-		// PostgreSQL count one after another instead of overwriting each other.
-		fresh := SignInThrottle{Key: key, LastFailureAt: now}
-		err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&fresh).Error
-		if err != nil {
-			return err
+// Durations that ClaimAttempt and FinishAttempt apply to every key.
+const (
+	// A count whose last failure is older than this starts again from zero.
+	forgetFailuresAfter = 24 * time.Hour
+	// A claimed attempt that never finished, as when its instance stopped,
+	// stops counting as in flight after this long.
+	attemptTimeout = 30 * time.Second
+	// The wait suggested when the limit is taken up by attempts in flight.
+	busyWait = time.Second
+)
+
+// errMustWait rolls back a claim that one of its keys rejected.
+var errMustWait = errors.New("throttled")
+
+// ClaimAttempt lets one attempt through every rule's key at once, or none.
+// It returns the zero time when the attempt may go on, and otherwise the
+// time until which the caller must wait. While a key's failures are below
+// its limit, at most limit minus failures attempts are in flight at once,
+// so a burst of parallel guesses is checked one after another against the
+// limit. Past the limit, once a lock has run out, one attempt at a time is
+// let through. Each claim must end with FinishAttempt.
+func (s *Store) ClaimAttempt(ctx context.Context, now time.Time, rules ...ThrottleRule) (
+	time.Time, error,
+) {
+	var wait time.Time
+	err := s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		throttles := make([]SignInThrottle, len(rules))
+		for i, rule := range rules {
+			throttle, err := s.lockThrottle(tx, rule.Key, now)
+			if err != nil {
+				return err
+			}
+			throttles[i] = *throttle
+
+			inFlightLimit := max(1, rule.Limit-throttle.Failures)
+			switch {
+			case throttle.LockedUntil != nil && throttle.LockedUntil.After(now):
+				wait = latest(wait, *throttle.LockedUntil)
+			case throttle.AttemptsInFlight >= inFlightLimit:
+				wait = latest(wait, now.Add(busyWait))
+			}
 		}
-		var throttle SignInThrottle
-		err = tx.Clauses(lockForUpdate(s.dialect)...).Where("key = ?", key).Take(&throttle).Error
-		if err != nil {
-			return err
+		if !wait.IsZero() {
+			return errMustWait
 		}
 
-		if now.Sub(throttle.LastFailureAt) > forgetAfter {
-			throttle.Failures = 0
+		for i := range throttles {
+			throttles[i].AttemptsInFlight++
+			throttles[i].LastAttemptAt = &now
+			if err := tx.Save(&throttles[i]).Error; err != nil {
+				return err
+			}
 		}
-		throttle.Failures++
-		throttle.LastFailureAt = now
-		if lock := lockFor(throttle.Failures); lock > 0 {
-			until := now.Add(lock)
-			throttle.LockedUntil = &until
-		}
-		return tx.Save(&throttle).Error
+		return nil
 	})
+	if errors.Is(err, errMustWait) {
+		return wait, nil
+	}
+	return time.Time{}, err
+}
+
+// FinishAttempt ends an attempt that ClaimAttempt let through. A failed
+// attempt adds one failure to each key and, when the rule's LockFor returns
+// more than zero for the new count, locks the key for that long.
+func (s *Store) FinishAttempt(
+	ctx context.Context,
+	now time.Time,
+	failed bool,
+	rules ...ThrottleRule,
+) error {
+	return s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, rule := range rules {
+			throttle, err := s.lockThrottle(tx, rule.Key, now)
+			if err != nil {
+				return err
+			}
+
+			throttle.AttemptsInFlight = max(0, throttle.AttemptsInFlight-1)
+			if failed {
+				throttle.Failures++
+				throttle.LastFailureAt = now
+				if lock := rule.LockFor(throttle.Failures); lock > 0 {
+					until := now.Add(lock)
+					throttle.LockedUntil = &until
+				}
+			}
+			if err := tx.Save(throttle).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// lockThrottle returns key's row, locked for the transaction, with
+// forgotten failures and timed-out attempts cleared.
+func (s *Store) lockThrottle(tx *gorm.DB, key string, now time.Time) (*SignInThrottle, error) {
+	// Inserting first gives the row to lock, so concurrent attempts on
+	// PostgreSQL count one after another instead of overwriting each other.
+	fresh := SignInThrottle{Key: key, LastFailureAt: now}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&fresh).Error; err != nil {
+		return nil, err
+	}
+	var throttle SignInThrottle
+	err := tx.Clauses(lockForUpdate(s.dialect)...).Where("key = ?", key).Take(&throttle).Error
+	if err != nil {
+		return nil, err
+	}
+
+	if now.Sub(throttle.LastFailureAt) > forgetFailuresAfter {
+		throttle.Failures = 0
+	}
+	if throttle.LastAttemptAt == nil || now.Sub(*throttle.LastAttemptAt) > attemptTimeout {
+		throttle.AttemptsInFlight = 0
+	}
+	return &throttle, nil
+}
+
+func latest(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // ResetThrottle deletes the failures counted for key. Most sign-ins have
