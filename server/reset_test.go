@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -257,4 +259,43 @@ func hasAuditEvent(r response, action, actor, target, detail string) bool {
 		}
 	}
 	return false
+}
+
+// Two admins pressing Generate new key at the same moment must leave one
+// pending key: a second one would let the password alone set up a new key
+// after the user confirmed the first.
+func TestParallelResetsLeaveOnePendingKey(t *testing.T) {
+	env := newTestEnv(t)
+	adminClient, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	_, member, _ := env.enrolledMember(admin.OrganizationID, "ada@acme.test")
+
+	statuses := make([]int, 8)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() {
+			statuses[i] = adminClient.post("/api/org/users/"+itoa(member.ID)+"/totp-key",
+				nil).status
+		})
+	}
+	wg.Wait()
+	for i, status := range statuses {
+		if status != http.StatusOK {
+			t.Errorf("reset %d answered %d, want 200", i, status)
+		}
+	}
+
+	c := env.newClient()
+	c.signInPassword(member.Email)
+	c.enroll()
+	if _, err := env.store.KeyByStatus(context.Background(), member.ID,
+		store.KeyPending); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a pending key is left after confirming one (err %v)", err)
+	}
+	env.nextStep()
+	r := env.newClient().post("/api/session",
+		map[string]string{"email": member.Email, "password": testPassword})
+	expectStatus(t, r, http.StatusOK)
+	if r.body["state"] != stateTOTPRequired {
+		t.Errorf("state after the password = %v, want %s", r.body["state"], stateTOTPRequired)
+	}
 }

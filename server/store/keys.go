@@ -32,6 +32,9 @@ func (s *Store) RetiredKeys(ctx context.Context, userID int64, limit int) ([]TOT
 // enrolment. A key left pending before is replaced.
 func (s *Store) CreatePendingKey(ctx context.Context, key *TOTPKey) error {
 	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lockUser(tx, key.UserID); err != nil {
+			return err
+		}
 		now := time.Now().UTC()
 		err := tx.Model(&TOTPKey{}).
 			Where("user_id = ? AND status = ?", key.UserID, KeyPending).
@@ -65,6 +68,9 @@ type KeyReset struct {
 func (s *Store) ResetKey(ctx context.Context, reset KeyReset) error {
 	userID := reset.Key.UserID
 	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lockUser(tx, userID); err != nil {
+			return err
+		}
 		now := time.Now().UTC()
 		err := tx.Model(&TOTPKey{}).
 			Where("user_id = ? AND status IN ?", userID, []string{KeyActive, KeyPending}).
@@ -104,6 +110,16 @@ func (s *Store) ResetKey(ctx context.Context, reset KeyReset) error {
 	}))
 }
 
+// lockUser locks the user's row until the transaction ends. Key changes of
+// one user then run one after another on PostgreSQL, where READ COMMITTED
+// would let two resets each retire the keys they saw and insert a pending
+// key. SQLite runs one write transaction at a time anyway.
+func (s *Store) lockUser(tx *gorm.DB, userID int64) error {
+	var user User
+	return tx.Clauses(lockForUpdate(s.dialect)...).Select("id").
+		Where("id = ?", userID).Take(&user).Error
+}
+
 // ErrKeyChanged is returned when a pending key was replaced or confirmed by
 // another request between reading and confirming it.
 var ErrKeyChanged = errors.New("the key changed meanwhile")
@@ -119,6 +135,9 @@ func (s *Store) ConfirmKey(
 	audit *AuditEvent,
 ) error {
 	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := s.lockUser(tx, pending.UserID); err != nil {
+			return err
+		}
 		now := time.Now().UTC()
 		err := tx.Model(&TOTPKey{}).
 			Where("user_id = ? AND status = ?", pending.UserID, KeyActive).

@@ -160,6 +160,16 @@ ALTER TABLE notifications ADD COLUMN params TEXT NOT NULL DEFAULT '';
 ALTER TABLE sign_in_throttles ADD COLUMN attempts_in_flight INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sign_in_throttles ADD COLUMN last_attempt_at {time};
 `,
+	// 8: at most one pending and one active key per user. Concurrent resets
+	// on PostgreSQL could leave two pending keys before; the newest stays.
+	`
+UPDATE totp_keys SET status = 'retired', retired_at = created_at
+	WHERE status IN ('pending', 'active') AND id NOT IN (
+		SELECT MAX(id) FROM totp_keys WHERE status IN ('pending', 'active')
+		GROUP BY user_id, status);
+CREATE UNIQUE INDEX totp_keys_one_pending ON totp_keys (user_id) WHERE status = 'pending';
+CREATE UNIQUE INDEX totp_keys_one_active ON totp_keys (user_id) WHERE status = 'active';
+`,
 }
 
 // columnTypes maps each placeholder in migrations to a dialect's SQL.
