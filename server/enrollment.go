@@ -56,7 +56,7 @@ func (s *Server) showEnrollment(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	retired, err := s.store.RetiredKeys(ctx, user.ID, 1)
+	retired, err := s.store.RetiredConfirmedKeys(ctx, user.ID, 1)
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func (s *Server) matchesOlderKey(
 	}
 	older := keys.Active
 	if older == nil {
-		retired, err := s.store.RetiredKeys(ctx, user.ID, 1)
+		retired, err := s.store.RetiredConfirmedKeys(ctx, user.ID, 1)
 		if err != nil || len(retired) == 0 {
 			return false, err
 		}

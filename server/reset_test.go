@@ -299,3 +299,26 @@ func TestParallelResetsLeaveOnePendingKey(t *testing.T) {
 		t.Errorf("state after the password = %v, want %s", r.body["state"], stateTOTPRequired)
 	}
 }
+
+// A second reset before the user enrolled replaces a pending key that was
+// never in their app; the hint still recognises the key that is.
+func TestSecondResetStillRecognisesTheKeyInTheApp(t *testing.T) {
+	env := newTestEnv(t)
+	adminClient, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	_, member, oldSecret := env.enrolledMember(admin.OrganizationID, "ada@acme.test")
+	resetPath := "/api/org/users/" + itoa(member.ID) + "/totp-key"
+	expectStatus(t, adminClient.post(resetPath, nil), http.StatusOK)
+	expectStatus(t, adminClient.post(resetPath, nil), http.StatusOK)
+
+	c := env.newClient()
+	c.signInPassword(member.Email)
+	enrollment := c.get("/api/me/enrollment")
+	if enrollment.body["previous_key"] != true {
+		t.Error("previous_key is not true after two resets")
+	}
+	r := c.post("/api/me/enrollment", map[string]string{"code": env.code(oldSecret)})
+	expectError(t, r, http.StatusUnauthorized)
+	if !strings.Contains(r.body["error"].(string), "previous key") {
+		t.Errorf("error = %q, want a hint about the previous key", r.body["error"])
+	}
+}

@@ -20,10 +20,15 @@ func (s *Store) KeyByStatus(ctx context.Context, userID int64, status string) (*
 	return &key, nil
 }
 
-// RetiredKeys returns the user's most recent retired keys, newest first.
-func (s *Store) RetiredKeys(ctx context.Context, userID int64, limit int) ([]TOTPKey, error) {
+// RetiredConfirmedKeys returns the user's most recent retired keys that
+// were once active, newest first. A pending key that a second reset
+// replaced was never in the user's app, so it is left out.
+func (s *Store) RetiredConfirmedKeys(ctx context.Context, userID int64, limit int) (
+	[]TOTPKey, error,
+) {
 	var keys []TOTPKey
-	err := s.read(ctx).Where("user_id = ? AND status = ?", userID, KeyRetired).
+	err := s.read(ctx).
+		Where("user_id = ? AND status = ? AND activated_at IS NOT NULL", userID, KeyRetired).
 		Order("id DESC").Limit(limit).Find(&keys).Error
 	return keys, err
 }
