@@ -89,6 +89,42 @@ func TestAdminsOnlyPolicyLetsMembersSkipEnrolment(t *testing.T) {
 	}
 }
 
+// A member let in with the password alone must not become an admin in
+// that same session, nor keep it once everyone needs a second step.
+func TestPasswordOnlySessionEndsWhenMoreIsRequired(t *testing.T) {
+	env := newTestEnv(t)
+	c, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	expectStatus(t, c.call(http.MethodPatch, "/api/org",
+		map[string]any{"two_factor_policy": "admins"}), http.StatusOK)
+	promoted := env.createMember(admin.OrganizationID, "ada@acme.test")
+	stays := env.createMember(admin.OrganizationID, "bob@acme.test")
+	promotedClient, staysClient := env.newClient(), env.newClient()
+	promotedClient.signInPassword(promoted.Email)
+	staysClient.signInPassword(stays.Email)
+
+	// A password-only session never counts as a fresh second factor.
+	record, _, err := env.store.SessionWithUser(context.Background(),
+		hashSessionID(promotedClient.sessionCookie()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if record.SecondFactorAt != nil {
+		t.Errorf("a password-only session has second_factor_at %v", record.SecondFactorAt)
+	}
+
+	expectStatus(t, c.call(http.MethodPatch, "/api/org/users/"+itoa(promoted.ID),
+		map[string]any{"role": "admin"}), http.StatusOK)
+	expectError(t, promotedClient.get("/api/org/users"), http.StatusUnauthorized)
+	expectError(t, promotedClient.get("/api/me"), http.StatusUnauthorized)
+	expectStatus(t, staysClient.get("/api/me"), http.StatusOK)
+
+	expectStatus(t, c.call(http.MethodPatch, "/api/org",
+		map[string]any{"two_factor_policy": "all"}), http.StatusOK)
+	expectError(t, staysClient.get("/api/me"), http.StatusUnauthorized)
+	// The admin's own session, opened with a code, goes on.
+	expectStatus(t, c.get("/api/me"), http.StatusOK)
+}
+
 // TestDatabaseHoldsNoSecretInClear reads the SQLite file itself after a
 // sign-up, a sign-in and a reset, looking for any secret in plain text.
 func TestDatabaseHoldsNoSecretInClear(t *testing.T) {

@@ -189,7 +189,7 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 		}
 	} else {
 		event := s.auditEvent(c, "signin.succeeded", v.user, v.user, "new key confirmed", "")
-		err := s.startSession(c, v.user, store.StageAuthenticated, event, nil)
+		err := s.startSession(c, v.user, store.StageAuthenticated, true, event, nil)
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,10 @@ const (
 	stateAuthenticated      = "authenticated"
 )
 
+// signInPasswordOnly is how a user signs in whom the organisation's policy
+// does not ask for a second step; the audit event records it.
+const signInPasswordOnly = "password only"
+
 type credentialsRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -109,9 +113,9 @@ func (s *Server) signIn(c echo.Context) error {
 	}
 	if state == stateAuthenticated {
 		// The organisation does not require a second step of this user.
-		return s.completeSignIn(c, user, "password only", nil)
+		return s.completeSignIn(c, user, signInPasswordOnly, nil)
 	}
-	if err := s.startSession(c, user, store.StagePassword, nil, nil); err != nil {
+	if err := s.startSession(c, user, store.StagePassword, false, nil, nil); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, stateResponse{State: state})
@@ -370,7 +374,8 @@ func (s *Server) completeSignIn(
 	guard *store.StepGuard,
 ) error {
 	event := s.auditEvent(c, "signin.succeeded", user, user, how, "")
-	err := s.startSession(c, user, store.StageAuthenticated, event, guard)
+	secondFactor := how != signInPasswordOnly
+	err := s.startSession(c, user, store.StageAuthenticated, secondFactor, event, guard)
 	if err != nil {
 		return err
 	}
@@ -386,10 +391,13 @@ func (s *Server) completeSignIn(
 // startSession gives the request a fresh session id at the given stage.
 // Any session the request had is replaced, so an id never carries over from
 // one privilege level to the next. A non-nil audit event is stored with it.
+// secondFactor records that the user has just given a second factor, which
+// admin actions that need a fresh one check.
 func (s *Server) startSession(
 	c echo.Context,
 	user *store.User,
 	stage string,
+	secondFactor bool,
 	audit *store.AuditEvent,
 	guard *store.StepGuard,
 ) error {
@@ -410,6 +418,8 @@ func (s *Server) startSession(
 		record.ExpiresAt = now.Add(s.sessions.limits.HalfDone)
 	} else {
 		record.ExpiresAt = now.Add(s.sessions.limits.Idle)
+	}
+	if secondFactor {
 		record.SecondFactorAt = &now
 	}
 

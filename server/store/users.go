@@ -232,6 +232,7 @@ func (s *Store) UpdateUser(
 			return err
 		}
 
+		becomesAdmin := change.Role != nil && *change.Role == RoleAdmin && user.Role != RoleAdmin
 		losesAdmin := user.Role == RoleAdmin && !user.Disabled &&
 			((change.Role != nil && *change.Role != RoleAdmin) ||
 				(change.Disabled != nil && *change.Disabled))
@@ -260,12 +261,27 @@ func (s *Store) UpdateUser(
 				return err
 			}
 		}
+		// A member whom the policy let in with the password alone must not
+		// keep that session as an admin.
+		if becomesAdmin {
+			if err := deleteSessionsWithoutSecondFactor(tx, "user_id = ?", userID); err != nil {
+				return err
+			}
+		}
 		return tx.Take(&user, userID).Error
 	})
 	if err != nil {
 		return nil, translate(err)
 	}
 	return &user, nil
+}
+
+// deleteSessionsWithoutSecondFactor revokes the signed-in sessions that
+// match where and were opened with the password alone.
+func deleteSessionsWithoutSecondFactor(tx *gorm.DB, where string, args ...any) error {
+	return tx.Where(where, args...).
+		Where("stage = ? AND second_factor_at IS NULL", StageAuthenticated).
+		Delete(&Session{}).Error
 }
 
 func requireAnotherAdmin(tx *gorm.DB, orgID, userID int64) error {
@@ -385,7 +401,17 @@ func (s *Store) UpdateOrganization(
 	if change.PendingKeyHours != nil {
 		updates["pending_key_hours"] = *change.PendingKeyHours
 	}
-	err := s.write(ctx).Model(&Organization{}).Where("id = ?", orgID).Updates(updates).Error
+	err := s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&Organization{}).Where("id = ?", orgID).Updates(updates).Error
+		tightened := change.TwoFactorPolicy != nil && *change.TwoFactorPolicy == PolicyEveryone
+		if err != nil || !tightened {
+			return err
+		}
+		// Members signed in with the password alone while the policy let
+		// them; now that everyone needs a second step, they sign in again.
+		return deleteSessionsWithoutSecondFactor(tx,
+			"user_id IN (SELECT id FROM users WHERE organization_id = ?)", orgID)
+	})
 	if err != nil {
 		return nil, err
 	}
