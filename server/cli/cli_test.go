@@ -3,9 +3,17 @@ package cli
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"io/fs"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -101,18 +109,84 @@ func TestServeLogsSetupLinkAndStopsOnSIGTERM(t *testing.T) {
 	if os.Getenv("GATEHOUSE_CLI_TEST_SERVE") != "" {
 		return
 	}
-	listener, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := listener.Addr().String()
-	listener.Close()
+	addr := freeAddr(t)
+	child, lines := startServeChild(t, addr)
 
+	waitHealthy(t, http.DefaultClient, "http://"+addr+"/healthz")
+	log := stopServeChild(t, child, lines)
+	if !strings.Contains(log, "http://"+addr+"/setup#token=") {
+		t.Errorf("no setup link in the log:\n%s", log)
+	}
+	if !strings.Contains(log, "msg=Stopped") {
+		t.Errorf("no clean stop in the log:\n%s", log)
+	}
+}
+
+func TestServeServesTLS(t *testing.T) {
+	if os.Getenv("GATEHOUSE_CLI_TEST_SERVE") != "" {
+		return
+	}
+	certFile, keyFile, pool := writeTestCertificate(t)
+	addr := freeAddr(t)
+	child, lines := startServeChild(t, addr, "GATEHOUSE_CLI_TEST_TLS_CERT="+certFile,
+		"GATEHOUSE_CLI_TEST_TLS_KEY="+keyFile)
+
+	client := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool},
+	}}
+	waitHealthy(t, client, "https://"+addr+"/healthz")
+	log := stopServeChild(t, child, lines)
+	if !strings.Contains(log, "https://"+addr+"/setup#token=") {
+		t.Errorf("no https setup link in the log:\n%s", log)
+	}
+}
+
+// TestHelperServe is the child process of the serve tests.
+func TestHelperServe(t *testing.T) {
+	addr := os.Getenv("GATEHOUSE_CLI_TEST_SERVE")
+	if addr == "" {
+		t.Skip("runs only as the child process of the serve tests")
+	}
+	cmd := &ServeCmd{
+		StoreFlags: StoreFlags{Data: os.Getenv("GATEHOUSE_CLI_TEST_DATA")},
+		LogFlags:   LogFlags{LogFormat: "text", LogLevel: "info"},
+		Addr:       addr,
+		TLSCert:    os.Getenv("GATEHOUSE_CLI_TEST_TLS_CERT"),
+		TLSKey:     os.Getenv("GATEHOUSE_CLI_TEST_TLS_KEY"),
+	}
+	if cmd.TLSCert != "" {
+		cmd.BaseURL = "https://" + addr
+	}
+	if err := cmd.Run(Build{Version: "test", Assets: emptyAssets}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// freeAddr returns a loopback address with a port that was free a moment
+// ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	return listener.Addr().String()
+}
+
+// startServeChild starts TestHelperServe on addr with a new data folder and
+// the extra environment variables, and returns its standard error lines.
+func startServeChild(t *testing.T, addr string, env ...string) (*exec.Cmd, chan string) {
+	t.Helper()
 	child := exec.Command(os.Args[0], "-test.run=TestHelperServe")
 	child.Env = append(os.Environ(), "GATEHOUSE_CLI_TEST_SERVE="+addr,
 		"GATEHOUSE_CLI_TEST_DATA="+t.TempDir())
+	child.Env = append(child.Env, env...)
 	stderr, _ := child.StderrPipe()
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer child.Process.Kill()
+	t.Cleanup(func() { child.Process.Kill() })
 	lines := make(chan string, 100)
 	go func() {
 		scanner := bufio.NewScanner(stderr)
@@ -121,8 +195,13 @@ func TestServeLogsSetupLinkAndStopsOnSIGTERM(t *testing.T) {
 		}
 		close(lines)
 	}()
+	return child, lines
+}
 
-	waitHealthy(t, "http://"+addr+"/healthz")
+// stopServeChild sends SIGTERM to the child, expects a clean exit, and
+// returns its log.
+func stopServeChild(t *testing.T, child *exec.Cmd, lines chan string) string {
+	t.Helper()
 	if err := child.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -133,37 +212,122 @@ func TestServeLogsSetupLinkAndStopsOnSIGTERM(t *testing.T) {
 	for line := range lines {
 		log.WriteString(line + "\n")
 	}
-	if !strings.Contains(log.String(), "http://"+addr+"/setup#token=") {
-		t.Errorf("no setup link in the log:\n%s", log.String())
-	}
-	if !strings.Contains(log.String(), "msg=Stopped") {
-		t.Errorf("no clean stop in the log:\n%s", log.String())
-	}
+	return log.String()
 }
 
-// TestHelperServe is the child of TestServeLogsSetupLinkAndStopsOnSIGTERM.
-func TestHelperServe(t *testing.T) {
-	addr := os.Getenv("GATEHOUSE_CLI_TEST_SERVE")
-	if addr == "" {
-		t.Skip("runs only as the child of TestServeLogsSetupLinkAndStopsOnSIGTERM")
-	}
-	cmd := &ServeCmd{
-		StoreFlags: StoreFlags{Data: os.Getenv("GATEHOUSE_CLI_TEST_DATA")},
-		LogFlags:   LogFlags{LogFormat: "text", LogLevel: "info"},
-		Addr:       addr,
-	}
-	if err := cmd.Run(Build{Version: "test", Assets: emptyAssets}); err != nil {
+// writeTestCertificate writes a self-signed certificate for 127.0.0.1 and
+// its key, and returns their paths and a pool that trusts the certificate.
+func writeTestCertificate(t *testing.T) (string, string, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
 		t.Fatal(err)
+	}
+	template := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile := filepath.Join(dir, "cert.pem")
+	keyFile := filepath.Join(dir, "key.pem")
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(certPEM)
+	return certFile, keyFile, pool
+}
+
+func TestServeRejectsBadSettingsFirst(t *testing.T) {
+	if os.Getenv("GATEHOUSE_CLI_TEST_SERVE") != "" {
+		return
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cases := []struct {
+		name      string
+		set       func(*ServeCmd)
+		secretKey string
+		want      string
+	}{
+		{"invalid addr", func(c *ServeCmd) { c.Addr = "nonsense" }, "", "nonsense"},
+		{"port in use", func(c *ServeCmd) { c.Addr = busy.Addr().String() }, "",
+			busy.Addr().String()},
+		{"short secret key", func(*ServeCmd) {}, "short", "GATEHOUSE_SECRET_KEY"},
+		{"relative base URL", func(c *ServeCmd) { c.BaseURL = "notaurl" }, "", "notaurl"},
+		{"ftp base URL", func(c *ServeCmd) { c.BaseURL = "ftp://acme.test" }, "",
+			"ftp://acme.test"},
+		{"base URL without host", func(c *ServeCmd) { c.BaseURL = "https://" }, "",
+			"--base-url"},
+		{"base URL with query", func(c *ServeCmd) { c.BaseURL = "https://acme.test/?a=b" }, "",
+			"--base-url"},
+		{"invalid smtp-from", func(c *ServeCmd) { c.SMTPFrom = "bad from" }, "", "bad from"},
+		{"invalid smtp-url", func(c *ServeCmd) {
+			c.SMTPURL, c.SMTPFrom = "ftp://mail.acme.test", "gatehouse@acme.test"
+		}, "", "ftp"},
+		{"missing TLS files", func(c *ServeCmd) {
+			c.TLSCert, c.TLSKey = "/nonexistent/cert.pem", "/nonexistent/key.pem"
+		}, "", "/nonexistent/cert.pem"},
+		{"TLS cert without key", func(c *ServeCmd) { c.TLSCert = "/nonexistent" }, "",
+			"--tls-key"},
+		{"public pprof addr", func(c *ServeCmd) { c.PprofAddr = "0.0.0.0:0" }, "", "loopback"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("GATEHOUSE_SECRET_KEY", tc.secretKey)
+			data := filepath.Join(t.TempDir(), "data")
+			cmd := &ServeCmd{
+				StoreFlags: StoreFlags{Data: data},
+				LogFlags:   LogFlags{LogFormat: "text", LogLevel: "error"},
+				Addr:       "127.0.0.1:0",
+			}
+			tc.set(cmd)
+
+			done := make(chan error, 1)
+			go func() { done <- cmd.Run(Build{Version: "test", Assets: emptyAssets}) }()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("error = %v, want one containing %q", err, tc.want)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("serve kept running with the bad setting")
+			}
+			if _, err := os.Stat(data); err == nil {
+				t.Errorf("serve created %s before rejecting the setting", data)
+			}
+		})
 	}
 }
 
 func emptyAssets() (fs.FS, error) { return fstest.MapFS{}, nil }
 
-func waitHealthy(t *testing.T, url string) {
+func waitHealthy(t *testing.T, client *http.Client, url string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		answer, err := http.Get(url)
+		answer, err := client.Get(url)
 		if err == nil {
 			io.Copy(io.Discard, answer.Body)
 			answer.Body.Close()

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
+	"net/url"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -42,21 +45,35 @@ const drainTimeout = 20 * time.Second
 // closes the store.
 func (cmd *ServeCmd) Run(build Build) error {
 	cmd.LogFlags.setUp()
-	if (cmd.TLSCert == "") != (cmd.TLSKey == "") {
-		return errors.New("set both --tls-cert and --tls-key, or neither")
+	tlsConfig, err := cmd.checkSettings()
+	if err != nil {
+		return err
+	}
+	assets, err := build.Assets()
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+
+	// Binding before the store is opened means a bad address or a port in
+	// use fails before any database is created or migrated.
+	listener, err := net.Listen("tcp", cmd.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cmd.Addr, err)
+	}
+	defer listener.Close()
+	if cmd.PprofAddr != "" {
+		if err := servePprof(cmd.PprofAddr); err != nil {
+			return err
+		}
+	}
 
 	st, keys, err := cmd.StoreFlags.openOrCreate(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	assets, err := build.Assets()
-	if err != nil {
-		return err
-	}
 	var mailer *notify.Sender
 	if cmd.SMTPURL != "" {
 		if mailer, err = notify.NewSender(st, cmd.SMTPURL, cmd.SMTPFrom); err != nil {
@@ -65,7 +82,7 @@ func (cmd *ServeCmd) Run(build Build) error {
 		go mailer.Run(ctx)
 	}
 	srv, err := server.New(server.Config{
-		SecureCookies:  cmd.SecureCookies || cmd.TLSCert != "",
+		SecureCookies:  cmd.SecureCookies || tlsConfig != nil,
 		TrustedProxies: cmd.TrustedProxies,
 		Mailer:         mailer,
 		BaseURL:        strings.TrimSuffix(cmd.BaseURL, "/"),
@@ -74,19 +91,10 @@ func (cmd *ServeCmd) Run(build Build) error {
 		return err
 	}
 
-	listener, err := net.Listen("tcp", cmd.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cmd.Addr, err)
-	}
 	if err := cmd.announceSetup(ctx, srv, listener.Addr()); err != nil {
 		return err
 	}
 	go srv.CleanUp(ctx, 10*time.Minute)
-	if cmd.PprofAddr != "" {
-		if err := servePprof(cmd.PprofAddr); err != nil {
-			return err
-		}
-	}
 
 	httpServer := &http.Server{
 		Handler:           srv.Handler(),
@@ -95,12 +103,14 @@ func (cmd *ServeCmd) Run(build Build) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    32 * 1024,
+		TLSConfig:         tlsConfig,
 	}
 	releaseStartupMemory()
 	served := make(chan error, 1)
 	go func() {
-		if cmd.TLSCert != "" {
-			served <- httpServer.ServeTLS(listener, cmd.TLSCert, cmd.TLSKey)
+		if tlsConfig != nil {
+			// The certificate is in TLSConfig already, so no file names.
+			served <- httpServer.ServeTLS(listener, "", "")
 			return
 		}
 		served <- httpServer.Serve(listener)
@@ -121,6 +131,56 @@ func (cmd *ServeCmd) Run(build Build) error {
 		return fmt.Errorf("drain requests: %w", err)
 	}
 	slog.Info("Stopped")
+	return nil
+}
+
+// checkSettings validates the flags that need no store, so that a bad one
+// fails before anything is written. It returns the TLS configuration with
+// the loaded certificate, or nil for plain HTTP.
+func (cmd *ServeCmd) checkSettings() (*tls.Config, error) {
+	if (cmd.TLSCert == "") != (cmd.TLSKey == "") {
+		return nil, errors.New("set both --tls-cert and --tls-key, or neither")
+	}
+	if cmd.BaseURL != "" {
+		if err := checkBaseURL(cmd.BaseURL); err != nil {
+			return nil, err
+		}
+	}
+	if cmd.SMTPFrom != "" {
+		if _, err := mail.ParseAddress(cmd.SMTPFrom); err != nil {
+			return nil, fmt.Errorf("invalid --smtp-from %q (%v): use an address such as "+
+				"gatehouse@example.com or \"Gatehouse <gatehouse@example.com>\"",
+				cmd.SMTPFrom, err)
+		}
+	}
+	if cmd.SMTPURL != "" {
+		// NewSender only parses its arguments and keeps the store for Run, so
+		// a sender without a store checks the SMTP URL. Run makes the real one.
+		if _, err := notify.NewSender(nil, cmd.SMTPURL, cmd.SMTPFrom); err != nil {
+			return nil, err
+		}
+	}
+	if cmd.TLSCert == "" {
+		return nil, nil
+	}
+	certificate, err := tls.LoadX509KeyPair(cmd.TLSCert, cmd.TLSKey)
+	if err != nil {
+		return nil, fmt.Errorf("load the TLS certificate %s and key %s: %w", cmd.TLSCert,
+			cmd.TLSKey, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{certificate}}, nil
+}
+
+// checkBaseURL rejects a --base-url that cannot start the links in emails
+// and the setup link, which append a path to it.
+func checkBaseURL(raw string) error {
+	parsed, err := url.Parse(raw)
+	valid := err == nil && (parsed.Scheme == "http" || parsed.Scheme == "https") &&
+		parsed.Host != "" && parsed.RawQuery == "" && parsed.Fragment == ""
+	if !valid {
+		return fmt.Errorf("invalid --base-url %q: use an absolute http or https URL "+
+			"without a query, such as https://sign-in.example.com", raw)
+	}
 	return nil
 }
 
