@@ -143,13 +143,20 @@ func decodeError(err error) error {
 	var tooLarge *http.MaxBytesError
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
+	var httpErr *echo.HTTPError
 	switch {
 	case errors.As(err, &tooLarge):
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+	case errors.As(err, &httpErr):
+		// The body limit middleware reports a chunked body that grows past
+		// the limit while it is read, as an HTTP error of its own.
+		return httpErr
 	case errors.Is(err, io.EOF):
 		return badRequest("The request body is empty: send a JSON object.")
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &syntaxErr):
 		return badRequest("The request body is not valid JSON.")
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return badRequest("The request body must hold a single JSON object.")
 	case errors.As(err, &typeErr):
 		return badRequest(fmt.Sprintf("The field %q has the wrong type: expected %s.",
 			typeErr.Field, typeErr.Type))
