@@ -3,6 +3,8 @@ package server
 import (
 	"io/fs"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -71,8 +73,10 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	org.POST("/users/:id/totp-key", s.generateKey)
 	org.GET("/audit", s.listAudit)
 
-	// Unknown API paths get a JSON 404 and never the app's index.html.
-	api.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound })
+	// Unknown API paths get a JSON 404 and never the app's index.html. A
+	// group with middleware has a catch-all route of its own, so /org too.
+	api.RouteNotFound("/*", apiNotFound(e))
+	org.RouteNotFound("/*", apiNotFound(e))
 
 	spa, err := newSPAHandler(assets)
 	if err != nil {
@@ -81,6 +85,57 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	e.GET("/*", spa)
 	e.HEAD("/*", spa)
 	return e, nil
+}
+
+// apiNotFound answers a request that no API route matched: 405 with an
+// Allow header when the path has routes for other methods, else 404. The
+// catch-all route would otherwise hide the router's own 405.
+func apiNotFound(e *echo.Echo) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		methods := methodsOfPath(e.Routes(), c.Request().URL.Path)
+		if len(methods) == 0 {
+			return echo.ErrNotFound
+		}
+		c.Response().Header().Set(echo.HeaderAllow, strings.Join(methods, ", "))
+		return echo.ErrMethodNotAllowed
+	}
+}
+
+// methodsOfPath returns the sorted methods of the routes whose pattern,
+// with ":name" matching one segment, matches path.
+func methodsOfPath(routes []*echo.Route, path string) []string {
+	segments := strings.Split(path, "/")
+	var methods []string
+	for _, route := range routes {
+		if strings.HasSuffix(route.Path, "*") || !isHTTPMethod(route.Method) {
+			continue
+		}
+		pattern := strings.Split(route.Path, "/")
+		if len(pattern) != len(segments) {
+			continue
+		}
+		matches := true
+		for i, part := range pattern {
+			if !strings.HasPrefix(part, ":") && part != segments[i] {
+				matches = false
+				break
+			}
+		}
+		if matches && !slices.Contains(methods, route.Method) {
+			methods = append(methods, route.Method)
+		}
+	}
+	slices.Sort(methods)
+	return methods
+}
+
+func isHTTPMethod(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
 }
 
 // alive returns 200 while the process serves requests, whatever the

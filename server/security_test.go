@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -227,6 +228,29 @@ func TestMalformedBodiesGetClear4xx(t *testing.T) {
 			t.Errorf("%s: no error message: %s", tc.name, r.raw)
 		}
 	}
+
+	// A body sent in chunks has no length to check up front; it is cut off
+	// while it is read.
+	chunked := io.MultiReader(strings.NewReader(`{"email":"` + strings.Repeat("a", 70*1024) +
+		`","password":"x"}`))
+	request, _ := http.NewRequest(http.MethodPost, env.http.URL+"/api/session", chunked)
+	request.Header.Set("Content-Type", "application/json")
+	r := c.send(request)
+	expectError(t, r, http.StatusRequestEntityTooLarge)
+	if r.body["error"] != "The request body is larger than 64 KiB." {
+		t.Errorf("chunked: error = %q", r.body["error"])
+	}
+
+	for _, body := range []string{`[]`, `"text"`, `42`, `null`} {
+		request, _ := http.NewRequest(http.MethodPost, env.http.URL+"/api/session",
+			strings.NewReader(body))
+		request.Header.Set("Content-Type", "application/json")
+		r := c.send(request)
+		expectError(t, r, http.StatusBadRequest)
+		if body != "null" && r.body["error"] != "The request body must hold a single JSON object." {
+			t.Errorf("body %s: error = %q", body, r.body["error"])
+		}
+	}
 }
 
 func TestUnknownAPIPathIsJSON404AndPagesServeTheApp(t *testing.T) {
@@ -241,6 +265,20 @@ func TestUnknownAPIPathIsJSON404AndPagesServeTheApp(t *testing.T) {
 		expectError(t, r, http.StatusNotFound)
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
 			t.Errorf("Content-Type = %q", r.header.Get("Content-Type"))
+		}
+	}
+	// A path that exists with another method gets 405 and the methods it has.
+	for path, allow := range map[string]string{
+		"/api/session":               "DELETE, GET, POST",
+		"/api/me":                    "GET",
+		"/api/org/users/12/totp-key": "POST",
+	} {
+		r := admin.call(http.MethodPut, path, nil)
+		if r.status != http.StatusMethodNotAllowed {
+			t.Errorf("PUT %s: status %d, want 405", path, r.status)
+		}
+		if r.header.Get("Allow") != allow {
+			t.Errorf("PUT %s: Allow = %q, want %q", path, r.header.Get("Allow"), allow)
 		}
 	}
 	for _, path := range []string{"/", "/login", "/org/users/12", "/enroll?x=1"} {
