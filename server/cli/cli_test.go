@@ -458,3 +458,35 @@ func TestReadCommandsRejectEmptyPostgres(t *testing.T) {
 		t.Errorf("user list created %d tables in an empty schema", tables)
 	}
 }
+
+func TestResetTwoFactorQueuesEmail(t *testing.T) {
+	flags := StoreFlags{Data: t.TempDir()}
+	setup := &SetupCmd{StoreFlags: flags, Org: "Acme", Email: "admin@acme.test"}
+	if err := withStdin(t, "correct horse battery", setup.Run); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&ResetTwoFactorCmd{StoreFlags: flags, Email: "admin@acme.test"}).Run(); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := context.Background()
+	st, _, err := flags.openExisting(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// A running serve claims due emails the same way before sending them.
+	emails, err := st.ClaimDueEmails(ctx, time.Now().UTC(), time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(emails) != 1 {
+		t.Fatalf("the outbox has %d due emails, want 1", len(emails))
+	}
+	if emails[0].Recipient != "admin@acme.test" {
+		t.Errorf("recipient = %q, want admin@acme.test", emails[0].Recipient)
+	}
+	if !strings.Contains(emails[0].Subject, "new two-step key") {
+		t.Errorf("subject = %q, want the key reset email", emails[0].Subject)
+	}
+}

@@ -162,6 +162,7 @@ func (cmd *ResetTwoFactorCmd) Run() error {
 		return err
 	}
 	fmt.Printf("%s has a new pending key: they set it up at their next sign-in, after "+
-		"their password.\n", cmd.Email)
+		"their password. An email telling them so waits in the outbox for `gatehouse serve` "+
+		"with --smtp-url to send.\n", cmd.Email)
 	return nil
 }
