@@ -490,3 +490,38 @@ func TestResetTwoFactorQueuesEmail(t *testing.T) {
 		t.Errorf("subject = %q, want the key reset email", emails[0].Subject)
 	}
 }
+
+func TestSetupRecordsAuditEvent(t *testing.T) {
+	flags := StoreFlags{Data: t.TempDir()}
+	setup := &SetupCmd{StoreFlags: flags, Org: "Acme", Email: "admin@acme.test"}
+	if err := withStdin(t, "correct horse battery", setup.Run); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := context.Background()
+	st, _, err := flags.openExisting(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	events, err := st.AuditEvents(ctx, 1, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 {
+		t.Fatalf("the audit log has %d events, want 1: %+v", len(events), events)
+	}
+	event := events[0]
+	if event.Action != "organization.created" {
+		t.Errorf("action = %q, want organization.created", event.Action)
+	}
+	if event.ActorEmail != "admin@acme.test" {
+		t.Errorf("actor = %q, want admin@acme.test", event.ActorEmail)
+	}
+	if event.TargetEmail != "admin@acme.test" {
+		t.Errorf("target = %q, want admin@acme.test", event.TargetEmail)
+	}
+	if event.OrganizationID == nil || *event.OrganizationID != 1 {
+		t.Errorf("organization id = %v, want 1", event.OrganizationID)
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"gatehouse/server"
 	"gatehouse/server/auth"
@@ -54,7 +56,28 @@ func (cmd *SetupCmd) Run() error {
 	if err != nil {
 		return err
 	}
+	recordSetup(ctx, st, admin)
 	fmt.Printf("Created organisation %q (id %d) with admin %s. Sign in to set up "+
 		"two-step verification.\n", org.Name, org.ID, admin.Email)
 	return nil
+}
+
+// recordSetup writes the organization.created event that setup in the
+// browser writes too. A failure is logged and does not fail the command,
+// because the organisation exists already and a retry would be rejected.
+func recordSetup(ctx context.Context, st *store.Store, admin *store.User) {
+	event := &store.AuditEvent{
+		OrganizationID: &admin.OrganizationID,
+		ActorID:        &admin.ID,
+		ActorEmail:     admin.Email,
+		TargetID:       &admin.ID,
+		TargetEmail:    admin.Email,
+		Action:         "organization.created",
+		Detail:         "from the command line (gatehouse setup)",
+		CreatedAt:      time.Now().UTC(),
+	}
+	if err := st.RecordAudit(ctx, event); err != nil {
+		slog.Error("Recording the organization.created audit event failed",
+			"organization_id", admin.OrganizationID, "user_id", admin.ID, "error", err)
+	}
 }
