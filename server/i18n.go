@@ -167,17 +167,18 @@ var spanishMessages = map[string]string{
 	"Enter the name.": "Escribe el nombre.",
 	"The name must have at most 100 characters.": "El nombre debe tener 100 caracteres " +
 		"como máximo.",
-	"The name must not contain control characters.": "El nombre no debe contener " +
-		"caracteres de control.",
+	"The name must not contain control characters or direction marks.": "El nombre no " +
+		"debe contener caracteres de control ni marcas de dirección.",
 	"Enter the organisation name.": "Escribe el nombre de la organización.",
 	"The organisation name must have at most 100 characters.": "El nombre de la " +
 		"organización debe tener 100 caracteres como máximo.",
-	"The organisation name must not contain control characters.": "El nombre de la " +
-		"organización no debe contener caracteres de control.",
+	"The organisation name must not contain control characters or direction marks.": "" +
+		"El nombre de la organización no debe contener caracteres de control ni marcas " +
+		"de dirección.",
 	"The reason must have at most 500 characters.": "El motivo debe tener 500 " +
 		"caracteres como máximo.",
-	"The reason must not contain control characters.": "El motivo no debe contener " +
-		"caracteres de control.",
+	"The reason must not contain control characters or direction marks.": "El motivo no " +
+		"debe contener caracteres de control ni marcas de dirección.",
 	`The role must be "admin" or "member".`: `El rol debe ser "admin" o "member".`,
 	"The password contains characters that can't be used.": "La contraseña contiene " +
 		"caracteres que no se pueden usar.",

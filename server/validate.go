@@ -34,14 +34,15 @@ func validateEmail(input string) (string, error) {
 // validateName returns the trimmed name, or a 400 error naming the field.
 func validateName(input, field string) (string, error) {
 	name := strings.TrimSpace(input)
-	if name == "" {
+	if !strings.ContainsFunc(name, visible) {
 		return "", badRequest("Enter the " + field + ".")
 	}
 	if utf8.RuneCountInString(name) > maxNameLength {
 		return "", badRequest("The " + field + " must have at most 100 characters.")
 	}
 	if !printable(name) {
-		return "", badRequest("The " + field + " must not contain control characters.")
+		return "", badRequest("The " + field +
+			" must not contain control characters or direction marks.")
 	}
 	return name, nil
 }
@@ -53,7 +54,8 @@ func validateReason(input string) (string, error) {
 		return "", badRequest("The reason must have at most 500 characters.")
 	}
 	if !printable(reason) {
-		return "", badRequest("The reason must not contain control characters.")
+		return "", badRequest(
+			"The reason must not contain control characters or direction marks.")
 	}
 	return reason, nil
 }
@@ -83,11 +85,20 @@ func validatePassword(password string, userInputs ...string) error {
 	return err
 }
 
+// printable reports whether text has no control characters, invalid UTF-8
+// or bidirectional formatting characters. The last could make a name read
+// backwards in the user list, in notices and in the terminal.
 func printable(text string) bool {
 	for _, r := range text {
-		if unicode.IsControl(r) || r == utf8.RuneError {
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r) {
 			return false
 		}
 	}
 	return true
+}
+
+// visible reports whether r shows as a mark on the screen, unlike spaces
+// and format characters such as U+200B ZERO WIDTH SPACE.
+func visible(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S)
 }
