@@ -69,6 +69,28 @@ func logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// maxRequestIDLength bounds a client's X-Request-Id, which every log line of
+// the request repeats.
+const maxRequestIDLength = 128
+
+// dropUnusableRequestID removes a client's X-Request-Id that is too long or
+// holds characters other than letters, digits and "-_.:", so the request
+// ID middleware makes a fresh one instead of logging it.
+func dropUnusableRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if id != "" && (len(id) > maxRequestIDLength || strings.ContainsFunc(id, unusualInID)) {
+			c.Request().Header.Del(echo.HeaderXRequestID)
+		}
+		return next(c)
+	}
+}
+
+func unusualInID(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+		strings.ContainsRune("-_.:", r))
+}
+
 func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }

@@ -24,6 +24,7 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	}
 	e.IPExtractor = extractor
 
+	e.Use(dropUnusableRequestID)
 	e.Use(middleware.RequestID())
 	e.Use(logRequests)
 	e.Use(s.metrics.observe)

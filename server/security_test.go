@@ -432,3 +432,47 @@ func TestUnfinishedAttemptsStopCountingAfterTimeout(t *testing.T) {
 	env.clock.Advance(31 * time.Second)
 	expectStatus(t, env.newClient().post("/api/session", right), http.StatusOK)
 }
+
+func TestNamesRejectInvisibleAndDirectionCharacters(t *testing.T) {
+	env := newTestEnv(t)
+	c, _, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	cases := map[string]string{
+		"\u200b":            "Enter the name.",
+		" \u200b\u2060 ":    "Enter the name.",
+		"evil\u202egnp.exe": "The name must not contain control characters or direction marks.",
+		"ada\u2066x\u2069":  "The name must not contain control characters or direction marks.",
+	}
+	for name, want := range cases {
+		r := c.post("/api/org/users", map[string]any{
+			"email": "new@acme.test", "name": name, "password": "a long new password 9876"})
+		expectError(t, r, http.StatusBadRequest)
+		if r.body["error"] != want {
+			t.Errorf("name %q: error = %q, want %q", name, r.body["error"], want)
+		}
+	}
+
+	// Scripts that join letters with U+200C and U+200D keep working.
+	r := c.post("/api/org/users", map[string]any{
+		"email": "new@acme.test", "name": "می\u200cخواهم", "password": "a long new password 9876"})
+	expectStatus(t, r, http.StatusCreated)
+}
+
+func TestClientRequestIDIsKeptOnlyWhenShortAndPlain(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.newClient()
+	for id, kept := range map[string]bool{
+		"abc-123.DEF_4:5":           true,
+		strings.Repeat("a", 128):    true,
+		strings.Repeat("a", 129):    false,
+		`a b" level=ERROR msg=fake`: false,
+	} {
+		request, _ := http.NewRequest(http.MethodGet, env.http.URL+"/healthz", nil)
+		request.Header.Set("X-Request-Id", id)
+		r := c.send(request)
+		got := r.header.Get("X-Request-Id")
+		if (got == id) != kept || got == "" {
+			t.Errorf("X-Request-Id %.20q came back as %.20q; kept = %v, want %v",
+				id, got, got == id, kept)
+		}
+	}
+}
