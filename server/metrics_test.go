@@ -36,10 +36,16 @@ func TestMetricsCountSignInsFailuresAndResets(t *testing.T) {
 func TestHealthAndReadiness(t *testing.T) {
 	env := newTestEnv(t)
 	c := env.newClient()
-	expectStatus(t, c.get("/healthz"), http.StatusOK)
-	expectStatus(t, c.get("/readyz"), http.StatusOK)
+	for _, path := range []string{"/healthz", "/readyz", "/livez"} {
+		r := c.get(path)
+		expectStatus(t, r, http.StatusOK)
+		if r.body["status"] != "ok" {
+			t.Errorf("%s body = %s, want status ok", path, r.raw)
+		}
+	}
 
 	env.store.Close()
-	expectStatus(t, c.get("/healthz"), http.StatusOK)
+	expectError(t, c.get("/healthz"), http.StatusServiceUnavailable)
 	expectError(t, c.get("/readyz"), http.StatusServiceUnavailable)
+	expectStatus(t, c.get("/livez"), http.StatusOK)
 }

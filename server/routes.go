@@ -33,8 +33,12 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	e.Use(middleware.BodyLimit("64K"))
 	e.Use(s.finishAttempts)
 
-	e.GET("/healthz", s.alive)
+	// /healthz answers only while the store does, as the HTTP contract has
+	// it; /readyz is the same check under the name Kubernetes probes use,
+	// and /livez answers while the process serves requests at all.
+	e.GET("/healthz", s.ready)
 	e.GET("/readyz", s.ready)
+	e.GET("/livez", s.alive)
 	e.GET("/metrics", s.metrics.handler())
 
 	api := e.Group("/api", noStore)
