@@ -33,9 +33,9 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	e.Use(middleware.BodyLimit("64K"))
 	e.Use(s.finishAttempts)
 
-	// /healthz answers only while the store does, as the HTTP contract has
-	// it; /readyz is the same check under the name Kubernetes probes use,
-	// and /livez answers while the process serves requests at all.
+	// /healthz returns 200 only while the store responds, as the HTTP
+	// contract defines it. /readyz is the same check under the name that
+	// Kubernetes probes use, and /livez returns 200 while the process runs.
 	e.GET("/healthz", s.ready)
 	e.GET("/readyz", s.ready)
 	e.GET("/livez", s.alive)
@@ -92,7 +92,7 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	return e, nil
 }
 
-// apiNotFound answers a request that no API route matched: 405 with an
+// apiNotFound handles a request that no API route matched: 405 with an
 // Allow header when the path has routes for other methods, else 404. The
 // catch-all route would otherwise hide the router's own 405.
 func apiNotFound(e *echo.Echo) echo.HandlerFunc {

@@ -15,9 +15,9 @@ import (
 // (by email, known or not) and against the client address. Past the limit,
 // each further failure locks the key for twice as long as the one before,
 // from one minute up to an hour. A count whose last failure is a day old
-// starts again. The counters live in the database, so every instance sees
-// the same ones, and an attempt claims its place in them before its password
-// or code is checked, so parallel guesses cannot slip past the limit.
+// starts again. The counters live in the database, so all instances share
+// them. An attempt claims its place in them before its password or code is
+// checked, so parallel guesses cannot slip past the limit.
 const (
 	accountFailureLimit = 5
 	addressFailureLimit = 20

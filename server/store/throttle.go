@@ -88,6 +88,21 @@ func (s *Store) FinishAttempt(
 	failed bool,
 	rules ...ThrottleRule,
 ) error {
+	if !failed {
+		// Most attempts succeed, and then one statement per key ends the
+		// claims. Each statement locks one row and commits at once, so it
+		// cannot deadlock with a claim that locks the same rows in order.
+		for _, rule := range rules {
+			err := s.write(ctx).Model(&SignInThrottle{}).
+				Where("key = ? AND attempts_in_flight > 0", rule.Key).
+				UpdateColumn("attempts_in_flight", gorm.Expr("attempts_in_flight - 1")).Error
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
 	return s.write(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, rule := range rules {
 			throttle, err := s.lockThrottle(tx, rule.Key, now)
@@ -96,13 +111,11 @@ func (s *Store) FinishAttempt(
 			}
 
 			throttle.AttemptsInFlight = max(0, throttle.AttemptsInFlight-1)
-			if failed {
-				throttle.Failures++
-				throttle.LastFailureAt = now
-				if lock := rule.LockFor(throttle.Failures); lock > 0 {
-					until := now.Add(lock)
-					throttle.LockedUntil = &until
-				}
+			throttle.Failures++
+			throttle.LastFailureAt = now
+			if lock := rule.LockFor(throttle.Failures); lock > 0 {
+				until := now.Add(lock)
+				throttle.LockedUntil = &until
 			}
 			if err := tx.Save(throttle).Error; err != nil {
 				return err
@@ -117,14 +130,22 @@ func (s *Store) FinishAttempt(
 func (s *Store) lockThrottle(tx *gorm.DB, key string, now time.Time) (*SignInThrottle, error) {
 	// Inserting first gives the row to lock, so concurrent attempts on
 	// PostgreSQL count one after another instead of overwriting each other.
-	fresh := SignInThrottle{Key: key, LastFailureAt: now}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&fresh).Error; err != nil {
-		return nil, err
-	}
+	// A successful sign-in may delete the row between the two statements,
+	// so the pair is tried again then.
 	var throttle SignInThrottle
-	err := tx.Clauses(lockForUpdate(s.dialect)...).Where("key = ?", key).Take(&throttle).Error
-	if err != nil {
-		return nil, err
+	for tries := 1; ; tries++ {
+		fresh := SignInThrottle{Key: key, LastFailureAt: now}
+		err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&fresh).Error
+		if err != nil {
+			return nil, err
+		}
+		err = tx.Clauses(lockForUpdate(s.dialect)...).Where("key = ?", key).Take(&throttle).Error
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) || tries == 3 {
+			return nil, err
+		}
 	}
 
 	if now.Sub(throttle.LastFailureAt) > forgetFailuresAfter {
