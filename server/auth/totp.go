@@ -8,6 +8,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"net/url"
 	"strings"
@@ -122,16 +125,36 @@ func QRCodePNG(content string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encode the QR code: %w", err)
 	}
-	code, err = barcode.Scale(code, qrImageSize, qrImageSize)
-	if err != nil {
-		return "", fmt.Errorf("scale the QR code: %w", err)
-	}
-
 	var image bytes.Buffer
-	if err := png.Encode(&image, code); err != nil {
+	if err := png.Encode(&image, withQuietZone(code)); err != nil {
 		return "", fmt.Errorf("write the QR code PNG: %w", err)
 	}
 	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(image.Bytes()), nil
+}
+
+// withQuietZone draws the QR code with whole pixels per module and the
+// white border of four modules that ISO/IEC 18004 asks for, which scanners
+// use to find the code. Scaling to a fixed size instead would blur modules
+// into uneven widths.
+func withQuietZone(code barcode.Barcode) image.Image {
+	const border = 4
+	modules := code.Bounds().Dx()
+	scale := max(1, qrImageSize/(modules+2*border))
+	size := (modules + 2*border) * scale
+
+	canvas := image.NewGray(image.Rect(0, 0, size, size))
+	draw.Draw(canvas, canvas.Bounds(), image.White, image.Point{}, draw.Src)
+	for y := range modules {
+		for x := range modules {
+			if code.At(x, y) != color.Black {
+				continue
+			}
+			module := image.Rect(x+border, y+border, x+border+1, y+border+1)
+			draw.Draw(canvas, image.Rectangle{module.Min.Mul(scale), module.Max.Mul(scale)},
+				image.Black, image.Point{}, draw.Src)
+		}
+	}
+	return canvas
 }
 
 // FindStep looks for code within `window` time steps either way of now and
