@@ -24,7 +24,9 @@ type ServeCmd struct {
 	StoreFlags
 	LogFlags
 	Addr    string `default:"127.0.0.1:8080" help:"Address to listen on, host:port."`
-	BaseURL string `help:"Public URL of Gatehouse for links (default http://ADDR)."`
+	// Without it, emails carry no link, the setup link uses ADDR, and an
+	// invitation link uses the address that the admin's browser used.
+	BaseURL string `help:"Public URL of Gatehouse for links, such as https://sign-in.example.org."`
 	// Networks whose X-Forwarded-For header is believed.
 	TrustedProxies []string `sep:"," help:"CIDR networks whose X-Forwarded-For is believed."`
 	// Set when clients reach Gatehouse over HTTPS through a proxy.
