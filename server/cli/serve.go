@@ -23,7 +23,7 @@ import (
 type ServeCmd struct {
 	StoreFlags
 	LogFlags
-	Addr    string `default:"127.0.0.1:8080" help:"Address to listen on, host:port."`
+	Addr string `default:"127.0.0.1:8080" help:"Address to listen on, host:port."`
 	// Without it, emails carry no link, the setup link uses ADDR, and an
 	// invitation link uses the address that the admin's browser used.
 	BaseURL string `help:"Public URL of Gatehouse for links, such as https://sign-in.example.org."`
