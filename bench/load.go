@@ -63,6 +63,12 @@ func newWorker(index int, base *url.URL, transport http.RoundTripper) *worker {
 	return w
 }
 
+// address returns the client address that the worker claims, one per
+// worker in 10.0.0.0/8. The bare Echo server ignores it.
+func (w *worker) address() string {
+	return fmt.Sprintf("10.%d.%d.%d", w.index>>16&0xff, w.index>>8&0xff, w.index&0xff)
+}
+
 // resetCookies gives the worker an empty cookie jar, as a new visitor has.
 func (w *worker) resetCookies() {
 	jar, _ := cookiejar.New(nil) // cookiejar.New returns no error without options
@@ -94,6 +100,7 @@ func (w *worker) call(ctx context.Context, method, path string, body any) outcom
 	if body != nil {
 		request.Header.Set("Content-Type", "application/json")
 	}
+	request.Header.Set("X-Forwarded-For", w.address())
 
 	response, err := w.client.Do(request)
 	if err != nil {

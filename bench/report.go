@@ -204,7 +204,8 @@ func (r *report) markdown() string {
 	}
 	fmt.Fprintf(&b, "- Settings: %s users in the large stores, %s per run and %s per sign-in "+
 		"run%s\n", formatCount(r.cfg.users), r.cfg.runTime, r.cfg.runTime*8/5, mode)
-	fmt.Fprintf(&b, "- Load: clients on the same machine, each with its own cookie jar, "+
+	fmt.Fprintf(&b, "- Load: clients on the same machine, each with its own cookie jar "+
+		"and its own X-Forwarded-For address (Gatehouse trusts the loopback proxy), "+
 		"reusing connections; rates count successful operations per second; latencies "+
 		"are of successful operations; a client that gets 429 or 503 waits for the "+
 		"Retry-After time. MiB and KiB are 2^20 and 2^10 bytes.\n")
