@@ -80,7 +80,15 @@ func checkStore(t *testing.T, result *storeResult) {
 	}
 	for _, run := range result.runs {
 		name := fmt.Sprintf("%s: %s at c=%d", label, run.scenario, run.concurrency)
-		if run.load.ok == 0 {
+		// A smoke run lasts well under a second. When more clients than the
+		// hasher's queue holds (64) send passwords at once on a loaded
+		// machine, the queue may turn every one away or none may finish in
+		// that time, which is the server working as designed.
+		onlyBusy := true
+		for status := range run.load.failures {
+			onlyBusy = onlyBusy && status == 503
+		}
+		if run.load.ok == 0 && !(onlyBusy && run.concurrency > 64) {
 			t.Errorf("%s: no successful operation; first failure: %s", name,
 				run.load.firstFailure)
 		}
