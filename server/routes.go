@@ -33,12 +33,8 @@ func (s *Server) newEcho(cfg Config, assets fs.FS) (*echo.Echo, error) {
 	e.Use(middleware.BodyLimit("64K"))
 	e.Use(s.finishAttempts)
 
-	// /healthz returns 200 only while the store responds, as the HTTP
-	// contract defines it. /readyz is the same check under the name that
-	// Kubernetes probes use, and /livez returns 200 while the process runs.
-	e.GET("/healthz", s.ready)
+	e.GET("/healthz", s.alive)
 	e.GET("/readyz", s.ready)
-	e.GET("/livez", s.alive)
 	e.GET("/metrics", s.metrics.handler())
 
 	api := e.Group("/api", noStore)
