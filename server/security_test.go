@@ -342,8 +342,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	}
 }
 
-// sendInParallel posts body to path from count clients at once and returns
-// how many answers had each status.
+// sendInParallel posts body to path from all clients at once and returns
+// how many responses had each status.
 func sendInParallel(t *testing.T, clients []*client, path string, body any) map[int]int {
 	t.Helper()
 	statuses := make([]int, len(clients))

@@ -23,8 +23,8 @@ const (
 	stateAuthenticated      = "authenticated"
 )
 
-// signInPasswordOnly is how a user signs in whom the organisation's policy
-// does not ask for a second step; the audit event records it.
+// signInPasswordOnly is the sign-in method, as the audit event records it,
+// of a user whom the organisation's policy asks for no second step.
 const signInPasswordOnly = "password only"
 
 type credentialsRequest struct {

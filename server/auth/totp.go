@@ -133,7 +133,7 @@ func QRCodePNG(content string) (string, error) {
 }
 
 // withQuietZone draws the QR code with whole pixels per module and the
-// white border of four modules that ISO/IEC 18004 asks for, which scanners
+// white border of four modules that ISO/IEC 18004 requires, which scanners
 // use to find the code. Scaling to a fixed size instead would blur modules
 // into uneven widths.
 func withQuietZone(code barcode.Barcode) image.Image {

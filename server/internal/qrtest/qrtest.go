@@ -32,9 +32,9 @@ func DecodeDataURL(dataURL string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// The images are generated, not photographed, and the pure-barcode mode
-	// reads them reliably; without it gozxing 0.1.1 failed on about 1 in 100
-	// codes that zbarimg read correctly.
+	// The images are generated, not photographed, so the pure-barcode mode
+	// fits them. Without it gozxing 0.1.1 failed on about 1 in 100 codes
+	// that zbarimg read correctly.
 	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true}
 	result, err := qrcode.NewQRCodeReader().Decode(bitmap, hints)
 	if err != nil {
