@@ -195,7 +195,7 @@ func (s *Server) activateKey(c echo.Context, v *visitor, pending *store.TOTPKey,
 		}
 		s.metrics.signIns.WithLabelValues("success").Inc()
 	}
-	if err := s.store.ResetThrottle(ctx, accountThrottleKey(v.user.Email)); err != nil {
+	if err := s.recordSuccess(c, v.user.Email); err != nil {
 		return err
 	}
 

@@ -356,7 +356,7 @@ func (s *Server) stepUp(c echo.Context) error {
 	if err := s.store.SetSecondFactorTime(ctx, v.record.IDHash, now); err != nil {
 		return err
 	}
-	if err := s.store.ResetThrottle(ctx, accountThrottleKey(v.user.Email)); err != nil {
+	if err := s.recordSuccess(c, v.user.Email); err != nil {
 		return err
 	}
 	s.audit(c, "session.step_up", v.user, v.user, "", "")
@@ -379,8 +379,7 @@ func (s *Server) completeSignIn(
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	if err := s.store.ResetThrottle(ctx, accountThrottleKey(user.Email)); err != nil {
+	if err := s.recordSuccess(c, user.Email); err != nil {
 		return err
 	}
 	s.metrics.signIns.WithLabelValues("success").Inc()

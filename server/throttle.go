@@ -84,7 +84,17 @@ func (s *Server) recordFailure(c echo.Context) error {
 		return errors.New("a failure was recorded without a claimed attempt")
 	}
 	c.Set(attemptKey, nil)
-	return s.store.FinishAttempt(c.Request().Context(), s.now(), true, rules...)
+	return s.store.FinishFailedAttempt(c.Request().Context(), s.now(), rules...)
+}
+
+// recordSuccess ends the request's claimed attempt as the success that
+// completes a sign-in or a code check: the account's failures count again
+// from zero, which the password step alone never does.
+func (s *Server) recordSuccess(c echo.Context, email string) error {
+	rules, _ := c.Get(attemptKey).([]store.ThrottleRule)
+	c.Set(attemptKey, nil)
+	return s.store.FinishSuccessfulAttempt(c.Request().Context(), accountThrottleKey(email),
+		rules...)
 }
 
 // finishAttempts is middleware that ends an attempt that the handler
@@ -101,7 +111,7 @@ func (s *Server) finishAttempts(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()),
 			5*time.Second)
 		defer cancel()
-		if finishErr := s.store.FinishAttempt(ctx, s.now(), false, rules...); finishErr != nil {
+		if finishErr := s.store.FinishSuccessfulAttempt(ctx, "", rules...); finishErr != nil {
 			slog.Error("Ending a sign-in attempt failed", "error", finishErr,
 				"request_id", requestID(c))
 		}

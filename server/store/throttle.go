@@ -79,30 +79,14 @@ func (s *Store) ClaimAttempt(ctx context.Context, now time.Time, rules ...Thrott
 	return time.Time{}, err
 }
 
-// FinishAttempt ends an attempt that ClaimAttempt let through. A failed
-// attempt adds one failure to each key and, when the rule's LockFor returns
-// more than zero for the new count, locks the key for that long.
-func (s *Store) FinishAttempt(
+// FinishFailedAttempt ends an attempt that ClaimAttempt let through and
+// that failed: it adds one failure to each key and, when the rule's LockFor
+// returns more than zero for the new count, locks the key for that long.
+func (s *Store) FinishFailedAttempt(
 	ctx context.Context,
 	now time.Time,
-	failed bool,
 	rules ...ThrottleRule,
 ) error {
-	if !failed {
-		// Most attempts succeed, and then one statement per key ends the
-		// claims. Each statement locks one row and commits at once, so it
-		// cannot deadlock with a claim that locks the same rows in order.
-		for _, rule := range rules {
-			err := s.write(ctx).Model(&SignInThrottle{}).
-				Where("key = ? AND attempts_in_flight > 0", rule.Key).
-				UpdateColumn("attempts_in_flight", gorm.Expr("attempts_in_flight - 1")).Error
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-
 	return s.write(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, rule := range rules {
 			throttle, err := s.lockThrottle(tx, rule.Key, now)
@@ -164,14 +148,32 @@ func latest(a, b time.Time) time.Time {
 	return a
 }
 
-// ResetThrottle deletes the failures counted for key. Most sign-ins have
-// none, so a read on the reader pool comes first and spares the single
-// SQLite writer a write.
-func (s *Store) ResetThrottle(ctx context.Context, key string) error {
-	var count int64
-	err := s.read(ctx).Model(&SignInThrottle{}).Where("key = ?", key).Limit(1).Count(&count).Error
-	if err != nil || count == 0 {
-		return err
+// FinishSuccessfulAttempt ends an attempt that ClaimAttempt let through
+// and that succeeded. The row of resetKey, when not empty, is deleted, so
+// its failures count again from zero; the claim on every other key ends.
+// Each statement locks one row and commits at once, so it cannot deadlock
+// with a claim that locks the same rows in order.
+func (s *Store) FinishSuccessfulAttempt(
+	ctx context.Context,
+	resetKey string,
+	rules ...ThrottleRule,
+) error {
+	if resetKey != "" {
+		err := s.write(ctx).Where("key = ?", resetKey).Delete(&SignInThrottle{}).Error
+		if err != nil {
+			return err
+		}
 	}
-	return s.write(ctx).Where("key = ?", key).Delete(&SignInThrottle{}).Error
+	for _, rule := range rules {
+		if rule.Key == resetKey {
+			continue
+		}
+		err := s.write(ctx).Model(&SignInThrottle{}).
+			Where("key = ? AND attempts_in_flight > 0", rule.Key).
+			UpdateColumn("attempts_in_flight", gorm.Expr("attempts_in_flight - 1")).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
