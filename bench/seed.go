@@ -227,7 +227,7 @@ func (s *seededStore) createSession(ctx context.Context, userID int64, stage str
 		session.ExpiresAt = now.Add(signedInLifetime)
 		session.SecondFactorAt = &now
 	}
-	if err := s.st.ReplaceSession(ctx, "", session, nil, nil); err != nil {
+	if err := s.st.ReplaceSession(ctx, "", session, nil, nil, nil); err != nil {
 		return "", fmt.Errorf("create a %s session for user %d: %w", stage, userID, err)
 	}
 	return id, nil

@@ -3,10 +3,13 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -194,4 +197,80 @@ func FuzzDecodeJSON(f *testing.F) {
 			t.Fatalf("body %q: status %d, want a 4xx", body, status)
 		}
 	})
+}
+
+// The password check takes tens of milliseconds, so the user a sign-in read
+// may change before its session is stored. The store refuses that session.
+func TestSessionIsNotStoredForAChangedUser(t *testing.T) {
+	env := newTestEnv(t)
+	_, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	member := env.createMember(admin.OrganizationID, "ada@acme.test")
+	ctx := context.Background()
+	newSession := func() *store.Session {
+		now := env.clock.Now()
+		return &store.Session{IDHash: hashSessionID(strconv.Itoa(int(now.UnixNano()))),
+			UserID: member.ID, Stage: store.StageAuthenticated, CreatedAt: now,
+			LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}
+	}
+
+	read, err := env.store.UserByID(ctx, member.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.store.ReplaceSession(ctx, "", newSession(), nil, nil, read); err != nil {
+		t.Fatalf("unchanged user: %v", err)
+	}
+	err = env.store.ReplaceSession(ctx, "no-such-session", newSession(), nil, nil, read)
+	if !errors.Is(err, store.ErrSessionChanged) {
+		t.Errorf("revoked old session: err = %v, want ErrSessionChanged", err)
+	}
+
+	role := store.RoleAdmin
+	if _, err := env.store.UpdateUser(ctx, admin.OrganizationID, member.ID,
+		store.UserChange{Role: &role}); err != nil {
+		t.Fatal(err)
+	}
+	err = env.store.ReplaceSession(ctx, "", newSession(), nil, nil, read)
+	if !errors.Is(err, store.ErrSessionChanged) {
+		t.Errorf("promoted user: err = %v, want ErrSessionChanged", err)
+	}
+
+	read, _ = env.store.UserByID(ctx, member.ID)
+	if err := env.store.SetPassword(ctx, member.ID, env.hash("another password 2468"),
+		""); err != nil {
+		t.Fatal(err)
+	}
+	err = env.store.ReplaceSession(ctx, "", newSession(), nil, nil, read)
+	if !errors.Is(err, store.ErrSessionChanged) {
+		t.Errorf("changed password: err = %v, want ErrSessionChanged", err)
+	}
+}
+
+// A member who signs in while an admin promotes them must not end up with
+// an admin session opened with the password alone, whichever comes first.
+func TestPromotionDuringSignInLeavesNoPasswordOnlyAdmin(t *testing.T) {
+	env := newTestEnv(t)
+	c, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	expectStatus(t, c.call(http.MethodPatch, "/api/org",
+		map[string]any{"two_factor_policy": "admins"}), http.StatusOK)
+
+	for i := range 10 {
+		member := env.createMember(admin.OrganizationID, "m"+strconv.Itoa(i)+"@acme.test")
+		m := env.newClient()
+		var wg sync.WaitGroup
+		var signIn response
+		wg.Go(func() {
+			signIn = m.post("/api/session",
+				map[string]string{"email": member.Email, "password": testPassword})
+		})
+		expectStatus(t, c.call(http.MethodPatch, "/api/org/users/"+itoa(member.ID),
+			map[string]any{"role": "admin"}), http.StatusOK)
+		wg.Wait()
+
+		if signIn.status == http.StatusOK && signIn.body["state"] == stateAuthenticated {
+			if r := m.get("/api/org/users"); r.status == http.StatusOK {
+				t.Fatalf("round %d: a password-only session reached the admin list", i)
+			}
+		}
+	}
 }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"gatehouse/server/store"
 )
 
 // apiError is an error the client may see: a status and a sentence.
@@ -45,6 +47,8 @@ var (
 		"Your new two-step key has expired. Ask an administrator to generate a new one.")
 	errUserDisabled = newError(http.StatusForbidden,
 		"This account is disabled. Ask an administrator of your organisation.")
+	errSessionChanged = newError(http.StatusConflict,
+		"Your account changed while you were signing in. Sign in again.")
 	errStepUpRequired = &apiError{
 		status:  http.StatusForbidden,
 		message: "Confirm it is you: enter a current code from your authenticator app.",
@@ -91,6 +95,10 @@ func errorResponse(err error, c echo.Context) (int, map[string]any) {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(seconds))
 		}
 		return api.status, body
+	}
+
+	if errors.Is(err, store.ErrSessionChanged) {
+		return errorResponse(errSessionChanged, c)
 	}
 
 	var httpErr *echo.HTTPError

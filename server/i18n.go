@@ -72,7 +72,9 @@ var spanishMessages = map[string]string{
 	// Signing in and sessions.
 	"You are not signed in.":            "No has iniciado sesión.",
 	"Sign in with your password first.": "Primero inicia sesión con tu contraseña.",
-	"Enter your email and password.":    "Escribe tu correo electrónico y tu contraseña.",
+	"Your account changed while you were signing in. Sign in again.": "Tu cuenta ha " +
+		"cambiado mientras iniciabas sesión. Vuelve a iniciar sesión.",
+	"Enter your email and password.": "Escribe tu correo electrónico y tu contraseña.",
 	"The email or password is incorrect.": "El correo electrónico o la contraseña " +
 		"no son correctos.",
 	"This account is disabled. Ask an administrator of your organisation.": "Esta cuenta " +

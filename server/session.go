@@ -154,7 +154,8 @@ func (d *sessionStore) Save(
 		guard, _ := session.Values[guardValue].(*store.StepGuard)
 		delete(session.Values, auditValue)
 		delete(session.Values, guardValue)
-		err = d.store.ReplaceSession(r.Context(), replaced, record, audit, guard)
+		user, _ := session.Values[userValue].(*store.User)
+		err = d.store.ReplaceSession(r.Context(), replaced, record, audit, guard, user)
 		if err != nil {
 			return err
 		}

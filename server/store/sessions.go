@@ -18,6 +18,11 @@ type StepGuard struct {
 // ErrStepUsed is returned when a code's time step was used up already.
 var ErrStepUsed = errors.New("the code was used already")
 
+// ErrSessionChanged is returned when the session to replace was revoked, or
+// the user's password, role or disabled flag changed, after the request
+// read them.
+var ErrSessionChanged = errors.New("the session or its user changed meanwhile")
+
 // ReplaceSession stores next and deletes the session whose hash is oldHash
 // (if any) in one transaction, so a session id changes at each privilege
 // step without a moment where both ids work. A non-nil audit event is
@@ -25,14 +30,28 @@ var ErrStepUsed = errors.New("the code was used already")
 // transaction, which saves the single SQLite writer two commits on every
 // sign-in. When the step was used already, nothing is written and the
 // error is ErrStepUsed.
+//
+// A non-nil user is the user as the request read it before checking a
+// password or code, which takes tens of milliseconds. The session is stored
+// only if the old session still exists and the user's password hash, role
+// and disabled flag are unchanged; otherwise the error is ErrSessionChanged.
+// The user's row stays locked until the commit, so a password change or a
+// promotion either comes first and stops the sign-in, or comes after and
+// revokes the new session.
 func (s *Store) ReplaceSession(
 	ctx context.Context,
 	oldHash string,
 	next *Session,
 	audit *AuditEvent,
 	guard *StepGuard,
+	user *User,
 ) error {
 	return translate(s.write(ctx).Transaction(func(tx *gorm.DB) error {
+		if user != nil {
+			if err := checkUserUnchanged(tx, s.dialect, user); err != nil {
+				return err
+			}
+		}
 		if guard != nil {
 			fresh, err := useStep(tx, guard.KeyID, guard.Step)
 			if err != nil {
@@ -43,8 +62,12 @@ func (s *Store) ReplaceSession(
 			}
 		}
 		if oldHash != "" {
-			if err := tx.Where("id_hash = ?", oldHash).Delete(&Session{}).Error; err != nil {
-				return err
+			result := tx.Where("id_hash = ?", oldHash).Delete(&Session{})
+			if result.Error != nil {
+				return result.Error
+			}
+			if user != nil && result.RowsAffected == 0 {
+				return ErrSessionChanged
 			}
 		}
 		if err := tx.Create(next).Error; err != nil {
@@ -55,6 +78,24 @@ func (s *Store) ReplaceSession(
 		}
 		return nil
 	}))
+}
+
+func checkUserUnchanged(tx *gorm.DB, dialect Dialect, user *User) error {
+	var current User
+	err := tx.Clauses(lockForUpdate(dialect)...).
+		Select("id", "password_hash", "role", "disabled").
+		Where("id = ?", user.ID).Take(&current).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrSessionChanged
+	}
+	if err != nil {
+		return err
+	}
+	if current.PasswordHash != user.PasswordHash || current.Role != user.Role ||
+		current.Disabled != user.Disabled {
+		return ErrSessionChanged
+	}
+	return nil
 }
 
 // TouchSession moves a session's last-seen time and idle deadline.
