@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -64,8 +65,11 @@ func (s *Server) audit(
 	detail, targetEmail string,
 ) {
 	event := s.auditEvent(c, action, actor, target, detail, targetEmail)
-	if err := s.store.RecordAudit(c.Request().Context(), event); err != nil {
-		slog.Error("Recording an audit event failed", "action", action, "error", err)
+	// The event is written even when the client has gone away meanwhile.
+	ctx := context.WithoutCancel(c.Request().Context())
+	if err := s.store.RecordAudit(ctx, event); err != nil {
+		slog.Error("Recording an audit event failed", "action", action, "error", err,
+			"request_id", requestID(c))
 	}
 }
 

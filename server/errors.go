@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +26,10 @@ type apiError struct {
 }
 
 func (e *apiError) Error() string { return e.message }
+
+// statusClientClosedRequest is nginx's status for a request whose client
+// closed the connection before the answer; net/http has no name for it.
+const statusClientClosedRequest = 499
 
 func newError(status int, message string) *apiError {
 	return &apiError{status: status, message: message}
@@ -99,6 +104,13 @@ func errorResponse(err error, c echo.Context) (int, map[string]any) {
 
 	if errors.Is(err, store.ErrSessionChanged) {
 		return errorResponse(errSessionChanged, c)
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client closed the connection; nobody may read this answer,
+		// and it is no server error. 499 is the code nginx logs for it.
+		slog.Info("Client closed the request", "method", c.Request().Method,
+			"path", c.Request().URL.Path, "request_id", requestID(c))
+		return statusClientClosedRequest, map[string]any{"error": "Client closed the request."}
 	}
 
 	var httpErr *echo.HTTPError

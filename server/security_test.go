@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -475,4 +476,48 @@ func TestClientRequestIDIsKeptOnlyWhenShortAndPlain(t *testing.T) {
 				id, got, got == id, kept)
 		}
 	}
+}
+
+// A client that sends a guess and closes its side of the connection at
+// once cancels the request's context. A guess that was checked (the client
+// can still read the 401) must count all the same.
+func TestGuessFromClosedConnectionStillCounts(t *testing.T) {
+	env := newTestEnv(t)
+	env.createOrg("Acme", "admin@acme.test")
+	body := `{"email":"admin@acme.test","password":"wrong password!"}`
+	raw := "POST /api/session HTTP/1.1\r\nHost: " + env.http.Listener.Addr().String() +
+		"\r\nContent-Type: application/json\r\nContent-Length: " +
+		strconv.Itoa(len(body)) + "\r\n\r\n" + body
+
+	checked := 0
+	for i := range 2 * accountFailureLimit {
+		conn, err := net.Dial("tcp", env.http.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(conn, raw); err != nil {
+			t.Fatal(err)
+		}
+		conn.(*net.TCPConn).CloseWrite()
+		answer, _ := io.ReadAll(conn)
+		conn.Close()
+		if bytes.Contains(answer, []byte(" 500 ")) {
+			t.Errorf("guess %d: a closed connection got a 500: %s", i, answer)
+		}
+		if bytes.HasPrefix(answer, []byte("HTTP/1.1 401 ")) {
+			checked++
+		}
+	}
+
+	wrong := map[string]string{"email": "admin@acme.test", "password": "wrong password!"}
+	for checked < accountFailureLimit+1 {
+		r := env.newClient().post("/api/session", wrong)
+		if r.status == http.StatusTooManyRequests {
+			return
+		}
+		expectError(t, r, http.StatusUnauthorized)
+		checked++
+	}
+	t.Errorf("%d guesses were checked without a lock, want at most %d", checked,
+		accountFailureLimit)
 }

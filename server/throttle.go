@@ -84,7 +84,10 @@ func (s *Server) recordFailure(c echo.Context) error {
 		return errors.New("a failure was recorded without a claimed attempt")
 	}
 	c.Set(attemptKey, nil)
-	return s.store.FinishFailedAttempt(c.Request().Context(), s.now(), rules...)
+	// A client that closes its connection after sending a guess cancels the
+	// request's context, and the guess must count all the same.
+	ctx := context.WithoutCancel(c.Request().Context())
+	return s.store.FinishFailedAttempt(ctx, s.now(), rules...)
 }
 
 // recordSuccess ends the request's claimed attempt as the success that
