@@ -52,7 +52,8 @@ func newMetrics() *metrics {
 }
 
 // observe records each request's latency under its route pattern, never its
-// raw path, so user ids don't multiply the series.
+// raw path, so user ids don't multiply the series. A method outside the
+// standard ones counts as "other", so clients can't add series either.
 func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -60,7 +61,11 @@ func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
-		m.requests.WithLabelValues(c.Request().Method, c.Path(),
+		method := c.Request().Method
+		if !isHTTPMethod(method) {
+			method = "other"
+		}
+		m.requests.WithLabelValues(method, c.Path(),
 			strconv.Itoa(c.Response().Status)).Observe(time.Since(start).Seconds())
 		return nil
 	}

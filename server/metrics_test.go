@@ -49,3 +49,19 @@ func TestHealthAndReadiness(t *testing.T) {
 	expectStatus(t, c.get("/healthz"), http.StatusOK)
 	expectError(t, c.get("/readyz"), http.StatusServiceUnavailable)
 }
+
+func TestMetricsGroupUnknownMethods(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.newClient()
+	for _, method := range []string{"FOO1", "FOO2", "BREW"} {
+		c.call(method, "/api/session", nil)
+	}
+
+	text := string(c.get("/metrics").raw)
+	if strings.Contains(text, "FOO1") || strings.Contains(text, "BREW") {
+		t.Error("/metrics has a series for a client's own method")
+	}
+	if !strings.Contains(text, `method="other"`) {
+		t.Error(`/metrics has no method="other" series`)
+	}
+}

@@ -133,7 +133,7 @@ func methodsOfPath(routes []*echo.Route, path string) []string {
 func isHTTPMethod(method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
-		http.MethodDelete, http.MethodOptions:
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
 		return true
 	}
 	return false
