@@ -442,6 +442,10 @@ func TestNamesRejectInvisibleAndDirectionCharacters(t *testing.T) {
 		" \u200b\u2060 ":    "Enter the name.",
 		"evil\u202egnp.exe": "The name must not contain control characters or direction marks.",
 		"ada\u2066x\u2069":  "The name must not contain control characters or direction marks.",
+		"\u3164":            "Enter the name.",
+		"\u2800\u115F":      "Enter the name.",
+		"\u0301\uFE0F":      "Enter the name.",
+		"ada\u2028lovelace": "The name must not contain control characters or direction marks.",
 	}
 	for name, want := range cases {
 		r := c.post("/api/org/users", map[string]any{

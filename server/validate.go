@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"slices"
 	"net/mail"
 	"strings"
 	"unicode"
@@ -90,15 +91,25 @@ func validatePassword(password string, userInputs ...string) error {
 // backwards in the user list, in notices and in the terminal.
 func printable(text string) bool {
 	for _, r := range text {
-		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r) {
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r) ||
+			unicode.In(r, unicode.Zl, unicode.Zp) {
 			return false
 		}
 	}
 	return true
 }
 
-// visible reports whether r shows as a mark on the screen, unlike spaces
-// and format characters such as U+200B ZERO WIDTH SPACE.
+// visible reports whether r shows as a mark on the screen on its own, unlike
+// spaces, format characters such as U+200B ZERO WIDTH SPACE, combining
+// marks, and the letters and symbols that fonts draw blank.
 func visible(r rune) bool {
-	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S)
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) &&
+		!slices.Contains(blankLookalikes, r)
+}
+
+// blankLookalikes are letters and symbols that render as empty space: the
+// Hangul fillers, the blank Braille pattern and two Khmer vowels that
+// Unicode advises against using.
+var blankLookalikes = []rune{
+	'\u115F', '\u1160', '\u3164', '\uFFA0', '\u2800', '\u17B4', '\u17B5',
 }
