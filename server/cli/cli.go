@@ -153,8 +153,29 @@ func (f StoreFlags) requireDatabase(ctx context.Context) error {
 		return fmt.Errorf("%s is a folder, not a Gatehouse database: check --data or --db",
 			path)
 	}
+	return requireSQLiteHeader(path)
+}
+
+// requireSQLiteHeader returns an error unless the file starts with the
+// SQLite header, so an empty or foreign file is never given a schema.
+// TODO: an SQLite file of another program still passes and is migrated;
+// telling it apart needs a read-only open that WAL files make awkward.
+func requireSQLiteHeader(path string) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("read the database %s: %w", path, err)
+	}
+	defer file.Close()
+	header := make([]byte, len(sqliteHeader))
+	if _, err := io.ReadFull(file, header); err != nil || string(header) != sqliteHeader {
+		return fmt.Errorf("%s is not a Gatehouse database (no SQLite header): check --data "+
+			"or --db, or run `gatehouse setup` to create one", path)
+	}
 	return nil
 }
+
+// sqliteHeader is the first 16 bytes of every SQLite 3 database file.
+const sqliteHeader = "SQLite format 3\x00"
 
 // requirePostgresSchema returns an error unless the database at dsn has the
 // schema_migrations table that every Gatehouse schema starts with. The

@@ -382,6 +382,20 @@ func TestReadCommandsRejectMissingDatabase(t *testing.T) {
 			if entries, _ := os.ReadDir(parent); len(entries) != 0 {
 				t.Errorf("the command created %s", entries[0].Name())
 			}
+
+			// An empty file is no database either, and stays empty.
+			empty := filepath.Join(parent, "empty.db")
+			if err := os.WriteFile(empty, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("GATEHOUSE_SECRET_KEY", strings.Repeat("k", 32))
+			err = run(StoreFlags{Data: parent, DB: empty})
+			if err == nil || !strings.Contains(err.Error(), "not a Gatehouse database") {
+				t.Errorf("empty file: error = %v, want it named not a Gatehouse database", err)
+			}
+			if info, _ := os.Stat(empty); info == nil || info.Size() != 0 {
+				t.Error("the command wrote into the empty file")
+			}
 		})
 	}
 }
