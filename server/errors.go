@@ -105,11 +105,13 @@ func errorResponse(err error, c echo.Context) (int, map[string]any) {
 	if errors.Is(err, store.ErrSessionChanged) {
 		return errorResponse(errSessionChanged, c)
 	}
-	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
-		// The client closed the connection; nobody may read this answer,
-		// and it is no server error. 499 is the code nginx logs for it.
+	if errors.Is(c.Request().Context().Err(), context.Canceled) {
+		// The client closed the connection, which cancels the queries of
+		// the request; the drivers report that in their own words, such as
+		// SQLite's "interrupted". Nobody may read this answer, and it is no
+		// server error. 499 is the code nginx logs for it.
 		slog.Info("Client closed the request", "method", c.Request().Method,
-			"path", c.Request().URL.Path, "request_id", requestID(c))
+			"path", c.Request().URL.Path, "error", err, "request_id", requestID(c))
 		return statusClientClosedRequest, map[string]any{"error": "Client closed the request."}
 	}
 
