@@ -210,6 +210,42 @@ func TestGenerateKeyNeedsRecentCode(t *testing.T) {
 	expectStatus(t, adminClient.post(path, nil), http.StatusOK)
 }
 
+func TestAccessChangesNeedRecentCode(t *testing.T) {
+	env := newTestEnv(t)
+	adminClient, admin, adminSecret := env.enrolledAdmin("Acme", "admin@acme.test")
+	member := env.createMember(admin.OrganizationID, "ada@acme.test")
+	path := "/api/org/users/" + itoa(member.ID)
+	env.clock.Advance(9 * time.Minute)
+	expectStatus(t, adminClient.get("/api/me"), http.StatusOK)
+	env.clock.Advance(2 * time.Minute)
+
+	for _, change := range []map[string]any{{"role": "admin"}, {"disabled": true}} {
+		r := adminClient.call(http.MethodPatch, path, change)
+		expectError(t, r, http.StatusForbidden)
+		if r.body["step_up"] != true {
+			t.Errorf("PATCH %v: answer = %s, want step_up true", change, r.raw)
+		}
+	}
+	r := adminClient.call(http.MethodDelete, path, nil)
+	expectError(t, r, http.StatusForbidden)
+	if r.body["step_up"] != true {
+		t.Errorf("DELETE: answer = %s, want step_up true", r.raw)
+	}
+	user, err := env.store.UserByID(context.Background(), member.ID)
+	if err != nil || user.Role != store.RoleMember || user.Disabled {
+		t.Fatalf("a refused change changed the user: %+v, %v", user, err)
+	}
+	// A new name changes no access, so it needs no fresh code.
+	expectStatus(t, adminClient.call(http.MethodPatch, path, map[string]any{"name": "Ada L."}),
+		http.StatusOK)
+
+	expectStatus(t, adminClient.post("/api/session/step-up",
+		map[string]string{"code": env.code(adminSecret)}), http.StatusOK)
+	expectStatus(t, adminClient.call(http.MethodPatch, path, map[string]any{"role": "admin"}),
+		http.StatusOK)
+	expectStatus(t, adminClient.call(http.MethodDelete, path, nil), http.StatusOK)
+}
+
 func TestExpiredResetKeyBlocksPasswordStep(t *testing.T) {
 	env := newTestEnv(t)
 	adminClient, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")

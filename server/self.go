@@ -232,9 +232,13 @@ func containsID(ids []int64, id int64) bool {
 }
 
 func (s *Server) deleteUser(c echo.Context) error {
-	admin := currentVisitor(c).user
+	v := currentVisitor(c)
+	admin := v.user
 	target, err := s.targetUser(c)
 	if err != nil {
+		return err
+	}
+	if err := s.requireRecentCode(v); err != nil {
 		return err
 	}
 	err = s.store.DeleteUser(c.Request().Context(), admin.OrganizationID, target.ID)

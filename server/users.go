@@ -204,7 +204,8 @@ type updateUserRequest struct {
 }
 
 func (s *Server) updateUser(c echo.Context) error {
-	admin := currentVisitor(c).user
+	v := currentVisitor(c)
+	admin := v.user
 	target, err := s.targetUser(c)
 	if err != nil {
 		return err
@@ -216,6 +217,11 @@ func (s *Server) updateUser(c echo.Context) error {
 	change, summary, err := validateUserChange(request)
 	if err != nil {
 		return err
+	}
+	if change.Role != nil || change.Disabled != nil {
+		if err := s.requireRecentCode(v); err != nil {
+			return err
+		}
 	}
 
 	user, err := s.store.UpdateUser(c.Request().Context(), admin.OrganizationID, target.ID, change)
@@ -269,9 +275,19 @@ type generateKeyRequest struct {
 	Reason string `json:"reason"`
 }
 
-// stepUpWindow is the maximum age of an admin's last code check for
-// generating a key for someone else.
+// stepUpWindow is the maximum age of an admin's last code check for the
+// actions that give or take away access: generating a key for someone else,
+// changing a role, disabling, enabling and deleting a user.
 const stepUpWindow = 10 * time.Minute
+
+// requireRecentCode returns errStepUpRequired unless the visitor's session
+// checked a code, or a recovery code, within stepUpWindow.
+func (s *Server) requireRecentCode(v *visitor) error {
+	if v.record.SecondFactorAt == nil || s.now().Sub(*v.record.SecondFactorAt) > stepUpWindow {
+		return errStepUpRequired
+	}
+	return nil
+}
 
 // generateKey implements "Generate new key": the user's old key and
 // sessions end at once, and a new pending key waits for them. The response
@@ -292,8 +308,8 @@ func (s *Server) generateKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v.record.SecondFactorAt == nil || s.now().Sub(*v.record.SecondFactorAt) > stepUpWindow {
-		return errStepUpRequired
+	if err := s.requireRecentCode(v); err != nil {
+		return err
 	}
 
 	ctx := c.Request().Context()
