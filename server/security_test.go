@@ -528,3 +528,17 @@ func TestGuessFromClosedConnectionStillCounts(t *testing.T) {
 	t.Errorf("%d guesses were checked without a lock, want at most %d", checked,
 		accountFailureLimit)
 }
+
+func TestLongEmailsShareOneBoundedThrottleKey(t *testing.T) {
+	long := strings.Repeat("a", 10_000) + "@acme.test"
+	key := accountThrottleKey(long)
+	if len(key) != len("account:")+maxEmailLength {
+		t.Errorf("key length = %d, want %d", len(key), len("account:")+maxEmailLength)
+	}
+	if accountThrottleKey(long+"x") != key {
+		t.Error("two emails with the same first 254 bytes got different keys")
+	}
+	if got := accountThrottleKey(" Ada@Acme.TEST "); got != "account:ada@acme.test" {
+		t.Errorf("accountThrottleKey = %q, want the normalised email", got)
+	}
+}
