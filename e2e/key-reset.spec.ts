@@ -132,6 +132,7 @@ test('generate new key for a member', async ({ browser }) => {
 
   await expect(adminPage.getByText('A new key is pending; the user will set it up at their next sign-in')).toBeVisible();
   await expect(adminPage.getByTestId('totp-status')).toHaveText('Pending');
+  await expect(adminPage.getByTestId('pending-key-expiry')).toContainText('The new key waits to be set up until');
   await expect.soft(adminPage.getByRole('region', { name: 'Recent activity' })).toContainText('Lost phone');
 
   // The member's open tab notices through the session poll that the session ended.

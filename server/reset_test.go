@@ -358,3 +358,26 @@ func TestSecondResetStillRecognisesTheKeyInTheApp(t *testing.T) {
 		t.Errorf("error = %q, want a hint about the previous key", r.body["error"])
 	}
 }
+
+func TestUserPageShowsWhenThePendingKeyLapses(t *testing.T) {
+	env := newTestEnv(t)
+	adminClient, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
+	_, member, _ := env.enrolledMember(admin.OrganizationID, "ada@acme.test")
+	path := "/api/org/users/" + itoa(member.ID)
+	if r := adminClient.get(path); r.body["pending_key_expires_at"] != nil {
+		t.Errorf("an active key shows an expiry: %s", r.raw)
+	}
+
+	resetAt := env.clock.Now()
+	expectStatus(t, adminClient.post(path+"/totp-key", nil), http.StatusOK)
+	r := adminClient.get(path)
+	expectStatus(t, r, http.StatusOK)
+	raw, _ := r.body["pending_key_expires_at"].(string)
+	expires, err := time.Parse(time.RFC3339Nano, raw)
+	if err != nil {
+		t.Fatalf("pending_key_expires_at = %q: %v", raw, err)
+	}
+	if want := resetAt.Add(72 * time.Hour); !expires.Equal(want) {
+		t.Errorf("pending_key_expires_at = %v, want %v", expires, want)
+	}
+}

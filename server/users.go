@@ -21,6 +21,9 @@ type userResponse struct {
 	TOTPStatus string    `json:"totp_status"`
 	Disabled   bool      `json:"disabled"`
 	CreatedAt  time.Time `json:"created_at"`
+	// PendingKeyExpiresAt is set on the user page while an admin's new key
+	// waits, so the admin can see when it lapses or that it has.
+	PendingKeyExpiresAt *time.Time `json:"pending_key_expires_at,omitempty"`
 }
 
 func newUserResponse(user *store.User) userResponse {
@@ -194,7 +197,18 @@ func (s *Server) showUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, newUserResponse(user))
+
+	response := newUserResponse(user)
+	if user.TOTPStatus == store.TOTPPending {
+		pending, err := s.store.KeyByStatus(c.Request().Context(), user.ID, store.KeyPending)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if pending != nil {
+			response.PendingKeyExpiresAt = pending.ExpiresAt
+		}
+	}
+	return c.JSON(http.StatusOK, response)
 }
 
 type updateUserRequest struct {

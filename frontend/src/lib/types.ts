@@ -72,6 +72,8 @@ export interface User {
   totp_status: TotpStatus;
   disabled: boolean;
   created_at?: string;
+  /** On the user page only: when an admin's new key, still waiting to be set up, lapses. */
+  pending_key_expires_at?: string;
 }
 
 export interface UserPage {

@@ -212,6 +212,9 @@ export const en = {
   userActive: 'Enabled',
   userDisabled: 'Disabled',
   twoStepHeading: 'Two-step verification',
+  pendingKeyUntil: (date: string) => `The new key waits to be set up until ${date}.`,
+  pendingKeyExpired: (date: string) =>
+    `The new key lapsed on ${date} before it was set up. Generate a new one to let this user sign in.`,
   generateKey: 'Generate new key',
   generateKeyTitle: 'Generate a new key?',
   generateKeyExplain: (name: string) =>

@@ -215,6 +215,9 @@ export const es: Messages = {
   userActive: 'Activada',
   userDisabled: 'Desactivada',
   twoStepHeading: 'Verificación en dos pasos',
+  pendingKeyUntil: (date: string) => `La clave nueva espera a que se configure hasta el ${date}.`,
+  pendingKeyExpired: (date: string) =>
+    `La clave nueva caducó el ${date} sin configurarse. Genera otra para que este usuario pueda iniciar sesión.`,
   generateKey: 'Generar clave nueva',
   generateKeyTitle: '¿Generar una clave nueva?',
   generateKeyExplain: (name: string) =>
