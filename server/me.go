@@ -91,12 +91,13 @@ func notificationResponses(
 	c echo.Context,
 	notifications []store.Notification,
 ) []notificationResponse {
+	spanish := prefersSpanish(c)
 	responses := make([]notificationResponse, len(notifications))
 	for i, n := range notifications {
 		responses[i] = notificationResponse{
 			ID:        n.ID,
 			Kind:      n.Kind,
-			Message:   localizedMessage(c, &n),
+			Message:   localizedMessage(&n, spanish),
 			CreatedAt: n.CreatedAt,
 			Read:      n.ReadAt != nil,
 			Reported:  n.ReportedAt != nil,

@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"gatehouse/server/store"
 )
 
@@ -86,10 +84,10 @@ func (n notice) notification(userID int64, now time.Time) *store.Notification {
 	}
 }
 
-// localizedMessage returns the stored notification's sentence in the
-// client's language.
-func localizedMessage(c echo.Context, stored *store.Notification) string {
-	if !prefersSpanish(c) {
+// localizedMessage returns the stored notification's sentence, in Spanish
+// when spanish is true.
+func localizedMessage(stored *store.Notification, spanish bool) string {
+	if !spanish {
 		return stored.Message
 	}
 	values, ok := decodeNoticeValues(stored.Params)

@@ -113,26 +113,8 @@ func (f StoreFlags) openWithKey(
 	return st, keys, nil
 }
 
-// usesPostgres reports whether --db is a PostgreSQL URL, as store.Open
-// decides it.
-func (f StoreFlags) usesPostgres() bool {
-	return strings.HasPrefix(f.DB, "postgres://") || strings.HasPrefix(f.DB, "postgresql://")
-}
-
-// sqlitePath returns the SQLite file that store.Open uses: --db as a plain
-// path or a "sqlite:", "sqlite://" or "file:" URL, or DATA/gatehouse.db.
-// NOTE: this repeats store's unexported sqliteFile, and must change with it.
-func (f StoreFlags) sqlitePath() string {
-	if f.DB == "" {
-		return filepath.Join(f.Data, "gatehouse.db")
-	}
-	path := f.DB
-	for _, prefix := range []string{"sqlite://", "sqlite:", "file:"} {
-		path = strings.TrimPrefix(path, prefix)
-	}
-	path, _, _ = strings.Cut(path, "?")
-	return path
-}
+// usesPostgres reports whether --db is a PostgreSQL URL.
+func (f StoreFlags) usesPostgres() bool { return store.IsPostgresDSN(f.DB) }
 
 // requireDatabase returns an error unless the database that the flags name
 // exists. Unlike store.Open, it creates and migrates nothing.
@@ -140,7 +122,7 @@ func (f StoreFlags) requireDatabase(ctx context.Context) error {
 	if f.usesPostgres() {
 		return requirePostgresSchema(ctx, f.DB)
 	}
-	path := f.sqlitePath()
+	path := store.SQLiteFile(f.Data, f.DB)
 	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("no Gatehouse database at %s: check --data or --db, or run "+

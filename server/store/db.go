@@ -51,7 +51,7 @@ type Store struct {
 func Open(ctx context.Context, dataDir, dsn string) (*Store, error) {
 	var s *Store
 	var err error
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if IsPostgresDSN(dsn) {
 		s, err = openPostgres(dsn)
 	} else {
 		s, err = openSQLite(dataDir, dsn)
@@ -67,9 +67,15 @@ func Open(ctx context.Context, dataDir, dsn string) (*Store, error) {
 	return s, nil
 }
 
-// sqliteFile returns the file that dsn names: a plain path, a "sqlite://" or
-// "file:" URL, or DATA/gatehouse.db when dsn is empty.
-func sqliteFile(dataDir, dsn string) string {
+// IsPostgresDSN reports whether Open treats dsn as a PostgreSQL URL.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// SQLiteFile returns the file that Open uses for a dsn that is not a
+// PostgreSQL URL: a plain path, a "sqlite://" or "file:" URL, or
+// DATA/gatehouse.db when dsn is empty.
+func SQLiteFile(dataDir, dsn string) string {
 	if dsn == "" {
 		return filepath.Join(dataDir, "gatehouse.db")
 	}
@@ -83,7 +89,7 @@ func sqliteFile(dataDir, dsn string) string {
 }
 
 func openSQLite(dataDir, dsn string) (*Store, error) {
-	path := sqliteFile(dataDir, dsn)
+	path := SQLiteFile(dataDir, dsn)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the data folder: %w", err)
 	}
@@ -185,7 +191,7 @@ func closeGorm(db *gorm.DB) {
 // Dialect returns which SQL database the store uses.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
-// Ping checks that the database answers.
+// Ping checks that the database responds.
 func (s *Store) Ping(ctx context.Context) error {
 	sqlDB, err := s.reader.DB()
 	if err != nil {
