@@ -158,8 +158,8 @@ test('account page from password to own key', async ({ browser }) => {
   await openFromNavigation(third, 'Account');
   await expect(third.getByText('A new key is waiting for you to set it up.')).toBeVisible();
 
-  // A code of the key still in use does not confirm the new one, and the server says where
-  // it comes from.
+  // A code of the key still in use does not confirm the new one, and the server's error
+  // names where it comes from.
   await page.getByLabel('Code from the app').fill(phone.currentCode(oldKey));
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('alert')).toContainText('That code comes from your previous key');

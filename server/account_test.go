@@ -248,7 +248,7 @@ func TestSessionIsNotStoredForAChangedUser(t *testing.T) {
 
 // A member who signs in while an admin promotes them must not end up with
 // an admin session opened with the password alone, whichever comes first.
-func TestPromotionDuringSignInLeavesNoPasswordOnlyAdmin(t *testing.T) {
+func TestPromotionDuringPasswordSignIn(t *testing.T) {
 	env := newTestEnv(t)
 	c, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
 	expectStatus(t, c.call(http.MethodPatch, "/api/org",

@@ -28,7 +28,7 @@ type apiError struct {
 func (e *apiError) Error() string { return e.message }
 
 // statusClientClosedRequest is nginx's status for a request whose client
-// closed the connection before the answer; net/http has no name for it.
+// closed the connection before the response. net/http has no name for it.
 const statusClientClosedRequest = 499
 
 func newError(status int, message string) *apiError {
@@ -70,7 +70,7 @@ func tooManyAttempts(until, now time.Time) *apiError {
 }
 
 // handleError writes every error as {"error": sentence}. Errors the client
-// should not see in detail are logged and answered with a generic 500.
+// should not see in detail are logged and returned as a generic 500.
 func handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -106,10 +106,10 @@ func errorResponse(err error, c echo.Context) (int, map[string]any) {
 		return errorResponse(errSessionChanged, c)
 	}
 	if errors.Is(c.Request().Context().Err(), context.Canceled) {
-		// The client closed the connection, which cancels the queries of
-		// the request; the drivers report that in their own words, such as
-		// SQLite's "interrupted". Nobody may read this answer, and it is no
-		// server error. 499 is the code nginx logs for it.
+		// The client closed the connection, which cancels the request's
+		// queries. Drivers report that in their own words, such as SQLite's
+		// "interrupted", so the context decides. The client may never read
+		// this response, and the failure is not the server's.
 		slog.Info("Client closed the request", "method", c.Request().Method,
 			"path", c.Request().URL.Path, "error", err, "request_id", requestID(c))
 		return statusClientClosedRequest, map[string]any{"error": "Client closed the request."}

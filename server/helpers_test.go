@@ -181,7 +181,7 @@ func (e *testEnv) newClient() *client {
 	return &client{env: e, jar: jar, hc: &http.Client{Jar: jar}}
 }
 
-// response is a decoded API answer.
+// response is a decoded API response.
 type response struct {
 	status int
 	header http.Header

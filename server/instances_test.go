@@ -51,7 +51,7 @@ func TestInstancesShareSessions(t *testing.T) {
 	expectStatus(t, fresh.get("/api/me"), http.StatusOK)
 }
 
-func TestResetOnOneInstanceRevokesSessionOnTheOther(t *testing.T) {
+func TestResetRevokesSessionAcrossInstances(t *testing.T) {
 	a, b := twoInstances(t)
 	adminOnA, admin, _ := a.enrolledAdmin("Acme", "admin@acme.test")
 	memberOnA, member, _ := a.enrolledMember(admin.OrganizationID, "ada@acme.test")

@@ -34,7 +34,7 @@ func securityHeaders(tls bool) echo.MiddlewareFunc {
 	}
 }
 
-// noStore keeps API answers, which carry personal data and keys, out of
+// noStore keeps API responses, which carry personal data and keys, out of
 // every cache.
 func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {

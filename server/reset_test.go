@@ -338,7 +338,7 @@ func TestParallelResetsLeaveOnePendingKey(t *testing.T) {
 
 // A second reset before the user enrolled replaces a pending key that was
 // never in their app; the hint still recognises the key that is.
-func TestSecondResetStillRecognisesTheKeyInTheApp(t *testing.T) {
+func TestPreviousKeyHintAfterTwoResets(t *testing.T) {
 	env := newTestEnv(t)
 	adminClient, admin, _ := env.enrolledAdmin("Acme", "admin@acme.test")
 	_, member, oldSecret := env.enrolledMember(admin.OrganizationID, "ada@acme.test")

@@ -57,7 +57,7 @@ func TestCorrectPasswordStepDoesNotResetCodeFailures(t *testing.T) {
 		wrongCode["code"] = "111111"
 	}
 
-	// An attacker who knows the password signs in again before each guess.
+	// An attacker who has the password signs in again before each guess.
 	for range 5 {
 		c := env.newClient()
 		c.signInPassword(admin.Email)
@@ -254,7 +254,7 @@ func TestMalformedBodiesGetClear4xx(t *testing.T) {
 	}
 }
 
-func TestUnknownAPIPathIsJSON404AndPagesServeTheApp(t *testing.T) {
+func TestUnknownAPIPathsAndAppPages(t *testing.T) {
 	env := newTestEnv(t)
 	c := env.newClient()
 	admin, _, _ := env.enrolledAdmin("Acme", "admin@acme.test")
@@ -465,7 +465,7 @@ func TestNamesRejectInvisibleAndDirectionCharacters(t *testing.T) {
 	expectStatus(t, r, http.StatusCreated)
 }
 
-func TestClientRequestIDIsKeptOnlyWhenShortAndPlain(t *testing.T) {
+func TestClientRequestIDLimits(t *testing.T) {
 	env := newTestEnv(t)
 	c := env.newClient()
 	for id, kept := range map[string]bool{

@@ -115,8 +115,8 @@ func TestResetNoticeNamesAdminAndAlertsOtherAdmins(t *testing.T) {
 	expectStatus(t, adminClient.post("/api/org/users/"+itoa(member.ID)+"/totp-key",
 		map[string]string{"reason": "new phone"}), http.StatusOK)
 
-	told := otherAdminClient.get("/api/me/notifications").body["notifications"].([]any)
-	if message := told[0].(map[string]any)["message"].(string); !strings.Contains(message,
+	adminNotices := otherAdminClient.get("/api/me/notifications").body["notifications"].([]any)
+	if message := adminNotices[0].(map[string]any)["message"].(string); !strings.Contains(message,
 		"Admin of Acme (admin@acme.test) generated a new two-step key for") {
 		t.Errorf("the other admin's notice = %q", message)
 	}

@@ -22,7 +22,7 @@ import (
 	"gatehouse/server/store"
 )
 
-// Config is what the server needs beyond its store and keys.
+// Config contains the server settings other than its store and keys.
 type Config struct {
 	// SecureCookies marks the session cookie Secure and turns on HSTS; set it
 	// when clients reach Gatehouse over HTTPS.

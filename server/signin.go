@@ -24,7 +24,7 @@ const (
 )
 
 // signInPasswordOnly is the sign-in method, as the audit event records it,
-// of a user whom the organisation's policy asks for no second step.
+// of a user whom the organisation's policy requires no second step of.
 const signInPasswordOnly = "password only"
 
 type credentialsRequest struct {

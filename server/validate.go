@@ -2,8 +2,8 @@ package server
 
 import (
 	"errors"
-	"slices"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"

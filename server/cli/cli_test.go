@@ -223,6 +223,7 @@ func writeTestCertificate(t *testing.T) (string, string, *x509.CertPool) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	template := &x509.Certificate{
 		SerialNumber: big.NewInt(1),
 		Subject:      pkix.Name{CommonName: "127.0.0.1"},
@@ -240,6 +241,7 @@ func writeTestCertificate(t *testing.T) (string, string, *x509.CertPool) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	dir := t.TempDir()
 	certFile := filepath.Join(dir, "cert.pem")
 	keyFile := filepath.Join(dir, "key.pem")
@@ -251,6 +253,7 @@ func writeTestCertificate(t *testing.T) (string, string, *x509.CertPool) {
 	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
+
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(certPEM)
 	return certFile, keyFile, pool

@@ -10,8 +10,8 @@ import (
 )
 
 // servePprof serves Go's profiles on addr, which must be a loopback
-// address: profiles show memory contents and code paths to whoever reads
-// them.
+// address, because profiles show memory contents and code paths to anyone
+// who reads them.
 func servePprof(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {

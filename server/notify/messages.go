@@ -18,7 +18,7 @@ type Message struct {
 	Recipient    string
 	Name         string
 	Organization string
-	// BaseURL is where the user signs in; empty leaves the link out.
+	// BaseURL is the address where users sign in. Empty leaves the link out.
 	BaseURL string
 	At      time.Time
 	// RecoveryCodesLeft is set for a recovery-code email.

@@ -104,7 +104,7 @@ func tlsPolicy(name string) (mail.TLSPolicy, error) {
 	}
 }
 
-// Wake asks the sender to look at the outbox now instead of at its next
+// Wake makes the sender read the outbox now instead of at its next
 // poll.
 func (s *Sender) Wake() {
 	select {

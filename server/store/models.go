@@ -52,7 +52,7 @@ type Organization struct {
 }
 
 // User is a person who signs in. Email is stored lowercased and is unique
-// across all organisations, because sign-in asks for nothing else.
+// across all organisations, because sign-in takes no other identifier.
 type User struct {
 	ID             int64
 	OrganizationID int64

@@ -34,7 +34,7 @@ var ErrSessionChanged = errors.New("the session or its user changed meanwhile")
 // A non-nil user is the user as the request read it before checking a
 // password or code, which takes tens of milliseconds. The session is stored
 // only if the old session still exists and the user's password hash, role
-// and disabled flag are unchanged; otherwise the error is ErrSessionChanged.
+// and disabled flag are unchanged. Otherwise the error is ErrSessionChanged.
 // The user's row stays locked until the commit, so a password change or a
 // promotion either comes first and stops the sign-in, or comes after and
 // revokes the new session.

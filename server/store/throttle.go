@@ -151,8 +151,8 @@ func latest(a, b time.Time) time.Time {
 // FinishSuccessfulAttempt ends an attempt that ClaimAttempt let through
 // and that succeeded. The row of resetKey, when not empty, is deleted, so
 // its failures count again from zero; the claim on every other key ends.
-// Each statement locks one row and commits at once, so it cannot deadlock
-// with a claim that locks the same rows in order.
+// Each statement runs in its own transaction and locks one row, so no
+// deadlock can form with a claim that locks the same rows.
 func (s *Store) FinishSuccessfulAttempt(
 	ctx context.Context,
 	resetKey string,
